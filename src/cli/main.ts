@@ -1,0 +1,78 @@
+// The migbench command line. Command modules are imported only when their command runs, so --help is fast.
+import { Command, CommanderError } from 'commander';
+import { EXIT } from '../errors.js';
+import { reportError } from './exit.js';
+
+const program = new Command()
+  .name('migbench')
+  .description('Drive real libvirt/QEMU live migrations between two hosts and measure them.')
+  .version('0.1.0')
+  .showSuggestionAfterError(true)
+  .exitOverride()
+  .configureOutput({
+    outputError: (str, write) => write(`migbench: ${str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} — see migbench --help\n`),
+  });
+
+program
+  .command('run')
+  .description('run every trial of an experiment against two hosts; writes results/<sweep-id>/trials.csv')
+  .argument('<experiment>', 'experiment YAML file, e.g. experiments/smoke.yaml')
+  .option('--hosts <file>', 'hosts YAML file (default: ./hosts.yaml, or the lab\'s when `migbench lab up` ran)')
+  .option('--out <dir>', 'results folder (default: results/<sweep-id>)')
+  .option('-q, --quiet', 'print nothing but errors')
+  .option('-v, --verbose', 'print debug logs on stderr')
+  .action(async (experiment: string, opts) => {
+    const { runCommand } = await import('./run.js');
+    process.exitCode = await runCommand(experiment, opts);
+  });
+
+program
+  .command('plan')
+  .description('print the ordered list of trials of an experiment without touching any host')
+  .argument('<experiment>', 'experiment YAML file')
+  .action(async (experiment: string) => {
+    const { planCommand } = await import('./plan.js');
+    process.exitCode = planCommand(experiment);
+  });
+
+const lab = program
+  .command('lab')
+  .description('a two-host libvirt lab on this machine (network namespaces; needs root)');
+const labOptions = (c: Command) =>
+  c
+    .option('--dir <dir>', 'lab folder (default: $MIGBENCH_LAB_DIR or /tmp/migbench-lab)')
+    .option('--prefix <p>', 'prefix of namespace and interface names (default: mb → mbA, mbB, mbbr0)')
+    .option('--subnet <a.b.c>', 'private /24 of the lab (default: 10.77.0)');
+labOptions(lab.command('up').description('create the lab: two hosts with sshd + libvirtd, a guest running on the first'))
+  .option('--guest-memory <MiB>', 'guest RAM in MiB (default: 256)')
+  .option('--keep-on-failure', 'leave a half-built lab in place for inspection')
+  .action(async (opts) => {
+    const { labUpCommand } = await import('./lab.js');
+    process.exitCode = await labUpCommand(opts);
+  });
+lab
+  .command('down')
+  .description('remove the lab: guests, daemons, namespaces, bridge and folder (works when partly up)')
+  .option('--dir <dir>', 'lab folder (default: $MIGBENCH_LAB_DIR or /tmp/migbench-lab)')
+  .action(async (opts) => {
+    const { labDownCommand } = await import('./lab.js');
+    process.exitCode = await labDownCommand(opts);
+  });
+lab
+  .command('status')
+  .description('show what of the lab is up (exit 0 when healthy, 1 otherwise)')
+  .option('--dir <dir>', 'lab folder (default: $MIGBENCH_LAB_DIR or /tmp/migbench-lab)')
+  .action(async (opts) => {
+    const { labStatusCommand } = await import('./lab.js');
+    process.exitCode = await labStatusCommand(opts);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+  } else {
+    process.exitCode = reportError(err);
+  }
+}

@@ -1,0 +1,79 @@
+// A Host runs commands given as argument lists. SshHost is the real one; commands never pass through
+// string concatenation (quote.ts turns the list into a command line).
+import { firstLine, RuntimeError } from '../errors.js';
+
+export interface ExecOptions {
+  /** Reject after this long (default: the host's command timeout). The remote command is not waited for. */
+  readonly timeoutMs?: number;
+  /** Bytes written to the command's stdin. */
+  readonly stdin?: string | Buffer;
+}
+
+export interface ExecResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Exit status; null when the command died from a signal or the channel closed without one. */
+  readonly code: number | null;
+  readonly signal: string | undefined;
+  readonly durationMs: number;
+}
+
+export interface StartOptions {
+  /** Called for every complete line the command prints on stdout. */
+  readonly onLine?: (line: string) => void;
+}
+
+/** A long-running remote command. It is killed when stop() is called or when the connection drops. */
+export interface RemoteProcess {
+  /** Settles when the command has exited. */
+  readonly done: Promise<ExecResult>;
+  /** Asks the command to end (SIGTERM on the host) and waits for it. */
+  stop(): Promise<ExecResult>;
+}
+
+export interface Host {
+  readonly name: string;
+  /** Runs a command; resolves whatever its exit status. */
+  exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
+  /** Starts a long-running command whose lifetime is tied to the controller (see WATCHDOG). */
+  start(argv: readonly string[], opts?: StartOptions): RemoteProcess;
+  close(): Promise<void>;
+}
+
+/**
+ * Wraps a long-running remote command so that it ends when its stdin reaches EOF: when the controller calls
+ * stop(), or when the SSH connection drops because the controller died. sshd does not deliver signals to
+ * commands without a terminal, so this is how a remote process is tied to its controller. The command runs in
+ * its own process group (setsid) so that its children end with it. POSIX sh (dash, busybox ash); the command
+ * arrives as "$@", never inside the script text.
+ */
+export const WATCHDOG = [
+  'exec 3<&0',
+  'setsid "$@" </dev/null 3<&- &',
+  'child=$!',
+  '{ cat >/dev/null; kill -s TERM -- "-$child" 2>/dev/null || kill -s TERM "$child" 2>/dev/null; } <&3 >/dev/null 2>&1 &',
+  'exec 3<&-',
+  'wait "$child"',
+].join('\n');
+
+export function watchdogArgv(argv: readonly string[]): string[] {
+  return ['sh', '-c', WATCHDOG, 'migbench-watchdog', ...argv];
+}
+
+export class RemoteCommandError extends RuntimeError {
+  constructor(
+    readonly host: string,
+    readonly argv: readonly string[],
+    readonly result: ExecResult,
+  ) {
+    const why = firstLine(result.stderr) || firstLine(result.stdout) || `exit status ${result.code ?? result.signal}`;
+    super(`${host}: \`${argv.slice(0, 3).join(' ')}\` failed: ${why}`);
+  }
+}
+
+/** Runs a command and returns its stdout; rejects with the first line of stderr on a non-zero exit. */
+export async function run(host: Host, argv: readonly string[], opts?: ExecOptions): Promise<string> {
+  const res = await host.exec(argv, opts);
+  if (res.code !== 0) throw new RemoteCommandError(host.name, argv, res);
+  return res.stdout;
+}

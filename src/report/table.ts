@@ -1,0 +1,44 @@
+// The table `migbench run` prints at the end: one line per cell (strategy × direction), means of the
+// completed trials, failures counted apart (never averaged in as zeros).
+import { num, type TrialRow } from '../results/read-trials.js';
+
+interface Metric {
+  readonly header: string;
+  readonly column: string;
+  readonly scale: number;
+  readonly digits: number;
+}
+
+const METRICS: readonly Metric[] = [
+  { header: 'downtime ms', column: 'downtime_ms', scale: 1, digits: 0 },
+  { header: 'total ms', column: 'total_time_ms', scale: 1, digits: 0 },
+  { header: 'setup ms', column: 'setup_time_ms', scale: 1, digits: 0 },
+  { header: 'data MiB', column: 'data_processed_bytes', scale: 2 ** 20, digits: 1 },
+  { header: 'iterations', column: 'iterations', scale: 1, digits: 1 },
+  { header: 'pc requests', column: 'postcopy_requests', scale: 1, digits: 0 },
+];
+
+export function cellTable(rows: readonly TrialRow[]): string {
+  const cells = new Map<string, TrialRow[]>();
+  for (const r of rows) {
+    const key = `${r.strategy}\t${r.direction}`;
+    cells.set(key, [...(cells.get(key) ?? []), r]);
+  }
+  const header = ['strategy', 'direction', 'ok', 'failed', ...METRICS.map((m) => `mean ${m.header}`)];
+  const body = [...cells.entries()].map(([key, rs]) => {
+    const ok = rs.filter((r) => r.status === 'completed');
+    const means = METRICS.map((m) => {
+      const xs = ok.map((r) => num(r, m.column)).filter((x): x is number => x !== undefined);
+      return xs.length === 0 ? '-' : (xs.reduce((a, b) => a + b, 0) / xs.length / m.scale).toFixed(m.digits);
+    });
+    return [...key.split('\t'), String(ok.length), String(rs.length - ok.length), ...means];
+  });
+  return formatTable(header, body);
+}
+
+export function formatTable(header: readonly string[], body: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}

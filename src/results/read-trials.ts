@@ -1,0 +1,16 @@
+// Reads a trials.csv back (report, resume). Rows are keyed by column name; numbers stay text until asked for.
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+
+export type TrialRow = Readonly<Record<string, string>>;
+
+export function readTrials(file: string): TrialRow[] {
+  return parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as TrialRow[];
+}
+
+export function num(row: TrialRow, column: string): number | undefined {
+  const v = row[column];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
