@@ -3,6 +3,14 @@ import { Command, CommanderError } from 'commander';
 import { EXIT } from '../errors.js';
 import { reportError } from './exit.js';
 
+// `migbench plan … | head` closes our stdout early: that is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 const program = new Command()
   .name('migbench')
   .description('Drive real libvirt/QEMU live migrations between two hosts and measure them.')

@@ -9,7 +9,8 @@ import { planTrials } from '../plan/plan.js';
 import { cellTable } from '../report/table.js';
 import { readTrials } from '../results/read-trials.js';
 import type { TrialRecord } from '../results/record.js';
-import { openHostPair, runSweep, type SweepSummary } from '../sweep/sweep.js';
+import { openSession } from '../sweep/session.js';
+import { runSweep, type SweepSummary } from '../sweep/sweep.js';
 import { resolveHostsFile } from './hosts-file.js';
 import { stopOnSignals } from './signals.js';
 
@@ -34,9 +35,14 @@ export async function runCommand(experimentFile: string, opts: RunOptions): Prom
   const say = (line: string) => {
     if (!opts.quiet) process.stdout.write(`${line}\n`);
   };
+  const controller = stopOnSignals((sig) => process.stderr.write(`migbench: ${sig}: aborting the running migration and stopping (again to exit at once)\n`));
   // Connect and check both hosts before anything is written or changed.
-  const hp = await openHostPair(hosts, createLogger({ consoleLevel }));
+  const session = await openSession(hosts, experiment, sweepId, createLogger({ consoleLevel }));
   try {
+    if (controller.signal.aborted) {
+      process.stderr.write('migbench: interrupted before the first trial; nothing was measured\n');
+      return 130;
+    }
     mkdirSync(outDir, { recursive: true });
     copyFileSync(experimentFile, join(outDir, 'experiment.yaml'));
     const trials = planTrials(experiment);
@@ -45,10 +51,9 @@ export async function runCommand(experimentFile: string, opts: RunOptions): Prom
       `${JSON.stringify({ sweepId, experiment, hostsFile: resolve(hostsFile), domain: hosts.domain, hosts: [hosts.a.name, hosts.b.name], planned: trials.length, startedAt: new Date().toISOString() }, null, 2)}\n`,
     );
     const log = createLogger({ file: join(outDir, 'sweep.log'), consoleLevel });
-    say(`sweep ${sweepId}: ${trials.length} trials, ${hosts.a.name} <-> ${hosts.b.name}, domain ${hosts.domain}`);
+    say(`sweep ${sweepId}: ${trials.length} trials, ${hosts.a.name} <-> ${hosts.b.name}, domain ${hosts.domain}${session.delayMethod && experiment.delays_ms.some((d) => d > 0) ? `, delay by ${session.delayMethod}` : ''}`);
     say(`results: ${outDir}`);
-    const controller = stopOnSignals((sig) => process.stderr.write(`migbench: ${sig}: aborting the running migration and stopping (again to exit at once)\n`));
-    summary = await runSweep(hp, {
+    summary = await runSweep(session, {
       sweepId,
       experiment,
       outDir,
@@ -57,11 +62,12 @@ export async function runCommand(experimentFile: string, opts: RunOptions): Prom
       onTrial: (r, done, total) => say(trialLine(r, done, total)),
     });
   } finally {
-    await hp.close();
+    await session.close();
   }
   const rows = readTrials(join(outDir, 'trials.csv'));
   if (rows.length > 0) say(`\n${cellTable(rows)}\n`);
-  say(`${summary.recorded} of ${summary.planned} trials recorded in ${join(outDir, 'trials.csv')}`);
+  const timedOut = summary.timedOut > 0 ? `; ${summary.timedOut} reached their timeout (status timeout: e.g. a pre-copy that did not converge)` : '';
+  say(`${summary.recorded} of ${summary.planned} trials recorded in ${join(outDir, 'trials.csv')}${timedOut}`);
   if (summary.interrupted) {
     process.stderr.write(`migbench: interrupted after ${summary.recorded} of ${summary.planned} trials; results so far are in ${outDir}\n`);
     return 130;
@@ -73,7 +79,10 @@ export async function runCommand(experimentFile: string, opts: RunOptions): Prom
 function trialLine(r: TrialRecord, done: number, total: number): string {
   const s = r.job?.stats ?? {};
   const mib = (b: number | undefined) => (b === undefined ? '?' : (b / 2 ** 20).toFixed(1));
-  const head = `[${done}/${total}] ${r.trial.strategy.name.padEnd(8)} ${r.source} -> ${r.destination} rep ${r.trial.repetition}:`;
+  const ms = (n: number | undefined) => (n === undefined ? '?' : String(Math.round(n)));
+  const t = r.trial;
+  const head = `[${done}/${total}] ${t.strategy.name} ${t.load.name} ${t.delayMs}ms ${r.source}->${r.destination} #${t.repetition}:`;
   if (r.status !== 'completed') return `${head} ${r.status.toUpperCase()} ${r.error ?? ''}`;
-  return `${head} downtime ${s.downtime ?? '?'} ms, total ${s.time_elapsed ?? '?'} ms, setup ${s.setup_time ?? '?'} ms, ${mib(s.data_processed)} MiB, ${s.memory_postcopy_requests ?? 0} post-copy requests (wall ${((r.wallTimeMs ?? 0) / 1000).toFixed(1)} s)`;
+  const guest = r.guestPause ? `, guest gap ${ms(r.guestPause.maxGapMs)} ms` : '';
+  return `${head} downtime ${ms(s.downtime)} ms, switch-over ${ms(r.timing?.switchoverMs)} ms, total ${ms(s.time_elapsed)} ms, ${mib(s.data_processed)} MiB${guest}`;
 }

@@ -2,7 +2,7 @@
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { domainName, hostAddress, hostLabel, libvirtUri, localPath, migrateUri, userName } from './names.js';
+import { domainName, hostAddress, hostLabel, interfaceName, libvirtUri, localPath, migrateUri, userName } from './names.js';
 import { loadYamlFile } from './yaml-file.js';
 
 const sshFields = {
@@ -23,6 +23,15 @@ const HostSchema = z.strictObject({
   sudo: z.boolean().optional(),
   libvirt_uri: libvirtUri.optional(),
   migrate_uri: migrateUri.optional(),
+  netem_interface: interfaceName.optional(),
+  proxy_address: hostAddress.optional(),
+});
+
+const GuestSchema = z.strictObject({
+  address: hostAddress,
+  ssh: SshSchema.optional(),
+  via: hostLabel.optional(),
+  memwriter: localPath.optional(),
 });
 
 export const HostsFileSchema = z.strictObject({
@@ -32,6 +41,10 @@ export const HostsFileSchema = z.strictObject({
     .array(HostSchema, { error: 'expected a list of two hosts' })
     .length(2, 'list exactly two hosts: the VM migrates between them')
     .refine((h) => h[0]?.name !== h[1]?.name, 'the two hosts need different names'),
+  guest: GuestSchema.optional(),
+}).refine((f) => f.guest?.via === undefined || f.hosts.some((h) => h.name === f.guest?.via), {
+  error: 'guest.via must be the name of one of the hosts',
+  path: ['guest', 'via'],
 });
 export type HostsFile = z.infer<typeof HostsFileSchema>;
 
@@ -54,6 +67,17 @@ export interface HostSpec {
   /** How the other host's virsh reaches this host's libvirtd when this host is the destination. */
   readonly libvirtUri: string;
   readonly migrateUri: string | undefined;
+  /** Interface that carries the migration stream, for tc netem. */
+  readonly netemInterface: string | undefined;
+  /** Address the delay relay listens on when this host is the destination (default: address). */
+  readonly proxyAddress: string;
+}
+
+export interface GuestSpec extends HostSpec {
+  /** Name of the host to reach the guest through, if not directly. */
+  readonly via: string | undefined;
+  /** A memwriter binary already in the guest. */
+  readonly memwriter: string | undefined;
 }
 
 export interface Hosts {
@@ -61,6 +85,7 @@ export interface Hosts {
   readonly domain: string;
   readonly a: HostSpec;
   readonly b: HostSpec;
+  readonly guest: GuestSpec | undefined;
 }
 
 export function expandPath(p: string, baseDir: string): string {
@@ -71,27 +96,45 @@ export function expandPath(p: string, baseDir: string): string {
 
 export function resolveHosts(file: string, parsed: HostsFile): Hosts {
   const base = dirname(resolve(file));
+  const ssh = (own: z.infer<typeof SshSchema> | undefined): SshSettings => {
+    const s = { ...parsed.ssh, ...own };
+    return {
+      user: s.user ?? 'root',
+      port: s.port ?? 22,
+      key: s.key === undefined ? undefined : expandPath(s.key, base),
+      agent: s.agent ?? s.key === undefined,
+      knownHosts: expandPath(s.known_hosts ?? '~/.ssh/known_hosts', base),
+      connectTimeoutMs: (s.connect_timeout_s ?? 10) * 1000,
+      commandTimeoutMs: (s.command_timeout_s ?? 60) * 1000,
+    };
+  };
   const spec = (h: HostsFile['hosts'][number]): HostSpec => {
-    const s = { ...parsed.ssh, ...h.ssh };
-    const user = s.user ?? 'root';
+    const settings = ssh(h.ssh);
     return {
       name: h.name,
       address: h.address,
       sudo: h.sudo ?? false,
-      ssh: {
-        user,
-        port: s.port ?? 22,
-        key: s.key === undefined ? undefined : expandPath(s.key, base),
-        agent: s.agent ?? s.key === undefined,
-        knownHosts: expandPath(s.known_hosts ?? '~/.ssh/known_hosts', base),
-        connectTimeoutMs: (s.connect_timeout_s ?? 10) * 1000,
-        commandTimeoutMs: (s.command_timeout_s ?? 60) * 1000,
-      },
-      libvirtUri: h.libvirt_uri ?? `qemu+ssh://${user}@${h.address.includes(':') ? `[${h.address}]` : h.address}/system`,
+      ssh: settings,
+      libvirtUri: h.libvirt_uri ?? `qemu+ssh://${settings.user}@${h.address.includes(':') ? `[${h.address}]` : h.address}/system`,
       migrateUri: h.migrate_uri,
+      netemInterface: h.netem_interface,
+      proxyAddress: h.proxy_address ?? h.address,
     };
   };
-  return { file, domain: parsed.domain, a: spec(parsed.hosts[0]!), b: spec(parsed.hosts[1]!) };
+  const g = parsed.guest;
+  const guest: GuestSpec | undefined = g && {
+    name: 'guest',
+    address: g.address,
+    sudo: false,
+    ssh: ssh(g.ssh),
+    libvirtUri: '',
+    migrateUri: undefined,
+    netemInterface: undefined,
+    proxyAddress: g.address,
+    via: g.via,
+    memwriter: g.memwriter,
+  };
+  return { file, domain: parsed.domain, a: spec(parsed.hosts[0]!), b: spec(parsed.hosts[1]!), guest };
 }
 
 export function loadHosts(file: string): Hosts {

@@ -54,3 +54,9 @@ export const migrateUri = z
 export const slug = z
   .string({ error: 'expected a name' })
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'name must be 1-64 letters, digits, ".", "_" or "-"');
+
+/** Linux network interface name (IFNAMSIZ 16 with the NUL; no '/', spaces or ':' aliases). */
+export const interfaceName = z
+  .string({ error: 'expected a network interface name' })
+  .regex(/^[A-Za-z0-9_.-]{1,15}$/, 'interface name must be 1-15 letters, digits, ".", "_" or "-"')
+  .refine((s) => s !== '.' && s !== '..', 'interface name cannot be "." or ".."');

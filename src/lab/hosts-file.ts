@@ -11,7 +11,9 @@ export function writeLabHostsFile(layout: LabLayout): void {
       name: layout.hostName(h),
       address: layout.hostIp(h),
       libvirt_uri: `qemu+ssh://root@${layout.hostName(h)}/system`,
+      netem_interface: 'eth0',
     })),
+    guest: { address: layout.guestIp, memwriter: '/bin/memwriter' },
   };
   writeFileSync(layout.hostsFile, `# Written by \`migbench lab up\` for the lab in ${layout.dir}.\n${stringify(doc)}`);
 }

@@ -63,6 +63,14 @@ export class LabLayout {
     return join(this.dir, 'log');
   }
 
+  /** The guest's fixed address, the same on either host. */
+  get guestIp(): string {
+    return `${this.settings.subnet}.10`;
+  }
+  get guestMac(): string {
+    return '52:54:00:4d:42:0a';
+  }
+
   hostName(h: HostKey): string {
     return `${this.settings.prefix}${h}`;
   }

@@ -31,3 +31,10 @@ export async function shTry(file: string, args: readonly string[], opts: { timeo
 export function inHost(pid: number, file: string, args: readonly string[], opts?: { timeoutMs?: number }): Promise<LocalResult> {
   return shTry('nsenter', ['-t', String(pid), '-m', '-n', '-u', '--', file, ...args], opts);
 }
+
+/** Runs a command and returns its stdout as bytes (decompressors). */
+export async function shBytes(file: string, args: readonly string[]): Promise<Buffer> {
+  const res = await execa(file, args, { reject: false, encoding: 'buffer', stdin: 'ignore', timeout: 60_000 });
+  if (res.exitCode !== 0) throw new RuntimeError(`\`${file} ${args.join(' ')}\` failed: ${firstLine(Buffer.from(res.stderr).toString())}`);
+  return Buffer.from(res.stdout);
+}

@@ -1,6 +1,6 @@
 // `migbench lab up`: two libvirt hosts on this machine (network + mount + UTS namespaces on a bridge, each with
 // its own sshd, virtlogd and libvirtd) and a small TCG guest running on the first.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { loadHosts } from '../config/hosts.js';
@@ -10,7 +10,8 @@ import type { Logger } from '../log/logger.js';
 import { run, type Host } from '../remote/host.js';
 import { SshHost } from '../remote/ssh.js';
 import { labDown } from './down.js';
-import { GUEST_READY_LINE, writeGuestImage } from './guest.js';
+import { writeGuestImage } from './guest-image.js';
+import { GUEST_READY_LINE } from './guest-init.js';
 import { initScript, writeHostFiles } from './host-files.js';
 import { writeLabHostsFile } from './hosts-file.js';
 import { inspectLab } from './inspect.js';
@@ -58,9 +59,11 @@ export async function labUp(settings: LabSettings, log: Logger, opts: LabUpOptio
       await wireHost(layout, h);
       await verifyRoute(layout, layout.hostIp(h));
     }
-    step('keys, guest image, host configuration');
+    await verifyRoute(layout, layout.guestIp);
+    step('keys, guest image (kernel, busybox, virtio modules, dropbear, static memwriter), host configuration');
     await createKeys(layout);
-    writeGuestImage(layout);
+    const guestKey = await writeGuestImage(layout);
+    appendFileSync(layout.knownHosts, `${layout.guestIp},${GUEST_NAME} ${guestKey}\n`);
     for (const h of HOST_KEYS) writeHostFiles(layout, h);
     writeLabHostsFile(layout);
 
@@ -87,6 +90,10 @@ export async function labUp(settings: LabSettings, log: Logger, opts: LabUpOptio
       await virshes[0]!.run(['define', `--file=${layout.domainXml}`]);
       await virshes[0]!.run(['start', `--domain=${GUEST_NAME}`], { timeoutMs: 60_000 });
       await waitForSerialLine(layout.serialLog, GUEST_READY_LINE, 120_000);
+      const guest = await connectWhenReady(hosts.guest!, 60_000);
+      await run(guest, ['test', '-x', '/bin/memwriter']);
+      await guest.close();
+      step(`guest answers SSH at ${layout.guestIp}`);
     } finally {
       await Promise.all(remotes.map((r) => r.close()));
     }

@@ -10,14 +10,16 @@ export interface LibvirtHost {
   readonly virsh: Virsh;
   readonly versions: VirshVersions;
   readonly jobInfo: JobInfoSupport;
+  /** Whether this virsh can stamp events with the host time (`virsh event --timestamp`). */
+  readonly eventTimestamps: boolean;
 }
 
 export async function openLibvirtHost(spec: HostSpec): Promise<LibvirtHost> {
   const remote = await SshHost.connect(spec);
   try {
     const virsh = new Virsh(remote);
-    const [versions, jobInfo] = await Promise.all([virsh.versions(), virsh.jobInfoSupport()]);
-    return { spec, remote, virsh, versions, jobInfo };
+    const [versions, jobInfo, eventHelp] = await Promise.all([virsh.versions(), virsh.jobInfoSupport(), virsh.exec(['help', 'event'])]);
+    return { spec, remote, virsh, versions, jobInfo, eventTimestamps: eventHelp.stdout.includes('--timestamp') };
   } catch (err) {
     await remote.close();
     throw err;

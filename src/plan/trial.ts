@@ -1,4 +1,6 @@
-// A Trial is one migration: one cell of the experiment matrix, one repetition, one direction.
+// A Trial is one migration: one cell of the experiment matrix (strategy × load × delay), one repetition, one
+// direction.
+import type { Load } from '../config/load.js';
 import type { Strategy } from '../config/strategy.js';
 
 export type Direction = 'a-to-b' | 'b-to-a';
@@ -9,9 +11,12 @@ export interface Trial {
   /** 1-based repetition of its cell. */
   readonly repetition: number;
   readonly strategy: Strategy;
+  readonly load: Load;
+  /** Added one-way network delay, ms (0 = the direct path). */
+  readonly delayMs: number;
   readonly direction: Direction;
 }
 
 export function cellLabel(t: Trial): string {
-  return `${t.strategy.name} ${t.direction}`;
+  return `${t.strategy.name} ${t.load.name} ${t.delayMs}ms ${t.direction}`;
 }

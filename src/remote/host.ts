@@ -21,13 +21,22 @@ export interface ExecResult {
 export interface StartOptions {
   /** Called for every complete line the command prints on stdout. */
   readonly onLine?: (line: string) => void;
+  /** Called for every chunk of stdout as it arrives (for output that does not end in newlines). */
+  readonly onData?: (text: string) => void;
+  /**
+   * The command reads its own stdin (an interactive virsh): write() feeds it, stop() closes it, and the
+   * command must end by itself on EOF. Without this, the command runs under WATCHDOG.
+   */
+  readonly interactive?: boolean;
 }
 
-/** A long-running remote command. It is killed when stop() is called or when the connection drops. */
+/** A long-running remote command. It ends when stop() is called or when the connection drops. */
 export interface RemoteProcess {
   /** Settles when the command has exited. */
   readonly done: Promise<ExecResult>;
-  /** Asks the command to end (SIGTERM on the host) and waits for it. */
+  /** Writes to the command's stdin (interactive commands only). */
+  write(text: string): void;
+  /** Asks the command to end (EOF on stdin; SIGTERM through the watchdog) and waits for it. */
   stop(): Promise<ExecResult>;
 }
 

@@ -50,8 +50,10 @@ export class SshHost implements Host {
     return !this.closed && this.lostReason === undefined;
   }
 
-  static async connect(spec: HostSpec): Promise<SshHost> {
+  /** Connects directly, or through `via` (a jump host) when given. */
+  static async connect(spec: HostSpec, via?: SshHost): Promise<SshHost> {
     const config = connectConfig(spec);
+    if (via) config.ssh.sock = (await via.forward(spec.address, spec.ssh.port)) as unknown as ConnectConfig['sock'];
     const client = new Client();
     let rejectedKey: Buffer | undefined;
     const known = config.known;
@@ -91,20 +93,43 @@ export class SshHost implements Host {
   }
 
   start(argv: readonly string[], opts: StartOptions = {}): RemoteProcess {
-    const opened = this.open(watchdogArgv(argv), opts.onLine);
+    const opened = this.open(opts.interactive ? argv : watchdogArgv(argv), opts.onLine, opts.onData);
+    opened.catch(() => undefined);
     const done = opened.then((o) => o.closed);
     done.catch(() => undefined);
+    let channel: ClientChannel | undefined;
+    const pending: string[] = [];
+    void opened.then((o) => {
+      channel = o.channel;
+      for (const text of pending.splice(0)) channel.write(text);
+    }, () => undefined);
     return {
       done,
+      write: (text) => {
+        if (!opts.interactive) throw new Error('write() needs an interactive command');
+        if (channel) {
+          if (channel.writable) channel.write(text);
+        } else pending.push(text);
+      },
       stop: async () => {
-        const { channel, closed } = await opened;
-        if (channel.writable) channel.end();
-        return closed;
+        const o = await opened;
+        if (o.channel.writable) o.channel.end();
+        return o.closed;
       },
     };
   }
 
-  private open(argv: readonly string[], onLine?: (line: string) => void): Promise<OpenChannel> {
+  /** A TCP stream to address:port opened from this host (for reaching a guest through it). */
+  forward(address: string, port: number): Promise<NodeJS.ReadableStream & NodeJS.WritableStream> {
+    return new Promise((resolve, reject) => {
+      this.client.forwardOut('127.0.0.1', 0, address, port, (err, stream) => {
+        if (err) reject(new SshError('unreachable', `${this.name} cannot open a connection to ${address}:${port}: ${err.message}`));
+        else resolve(stream);
+      });
+    });
+  }
+
+  private open(argv: readonly string[], onLine?: (line: string) => void, onData?: (text: string) => void): Promise<OpenChannel> {
     const full = this.spec.sudo ? ['sudo', '-n', '--', ...argv] : [...argv];
     const line = commandLine(full);
     const started = performance.now();
@@ -123,6 +148,7 @@ export class SshHost implements Host {
         let signal: string | undefined;
         ch.on('data', (d: Buffer) => {
           out.push(d);
+          onData?.(d.toString('utf8'));
           if (onLine) {
             const lines = (partial + d.toString('utf8')).split('\n');
             partial = lines.pop() ?? '';
@@ -215,6 +241,7 @@ function describeConnectError(
   known: ReturnType<typeof findHostKeys>,
 ): Error {
   const where = `${spec.name} (${spec.ssh.user}@${spec.address}:${spec.ssh.port})`;
+  if (err instanceof SshError) return err;
   if (rejectedKey && known.keys.length === 0) {
     return new SshError(
       'host-key',

@@ -1,4 +1,4 @@
-// The table `migbench run` prints at the end: one line per cell (strategy × direction), means of the
+// The table `migbench run` prints at the end: one line per cell (strategy × load × delay × direction), means of the
 // completed trials, failures counted apart (never averaged in as zeros).
 import { num, type TrialRow } from '../results/read-trials.js';
 
@@ -12,19 +12,21 @@ interface Metric {
 const METRICS: readonly Metric[] = [
   { header: 'downtime ms', column: 'downtime_ms', scale: 1, digits: 0 },
   { header: 'total ms', column: 'total_time_ms', scale: 1, digits: 0 },
+  { header: 'switch-over ms', column: 'switchover_ms', scale: 1, digits: 0 },
   { header: 'setup ms', column: 'setup_time_ms', scale: 1, digits: 0 },
   { header: 'data MiB', column: 'data_processed_bytes', scale: 2 ** 20, digits: 1 },
   { header: 'iterations', column: 'iterations', scale: 1, digits: 1 },
   { header: 'pc requests', column: 'postcopy_requests', scale: 1, digits: 0 },
+  { header: 'guest gap ms', column: 'guest_max_gap_ms', scale: 1, digits: 0 },
 ];
 
 export function cellTable(rows: readonly TrialRow[]): string {
   const cells = new Map<string, TrialRow[]>();
   for (const r of rows) {
-    const key = `${r.strategy}\t${r.direction}`;
+    const key = [r.strategy, r.load ?? 'idle', r.delay_ms ?? '0', r.direction].join('\t');
     cells.set(key, [...(cells.get(key) ?? []), r]);
   }
-  const header = ['strategy', 'direction', 'ok', 'failed', ...METRICS.map((m) => `mean ${m.header}`)];
+  const header = ['strategy', 'load', 'delay ms', 'direction', 'ok', 'failed', ...METRICS.map((m) => `mean ${m.header}`)];
   const body = [...cells.entries()].map(([key, rs]) => {
     const ok = rs.filter((r) => r.status === 'completed');
     const means = METRICS.map((m) => {
@@ -33,12 +35,13 @@ export function cellTable(rows: readonly TrialRow[]): string {
     });
     return [...key.split('\t'), String(ok.length), String(rs.length - ok.length), ...means];
   });
-  return formatTable(header, body);
+  return formatTable(header, body, 4);
 }
 
-export function formatTable(header: readonly string[], body: readonly (readonly string[])[]): string {
+/** Columns before `leftColumns` are text (left-aligned); the others are numbers (right-aligned). */
+export function formatTable(header: readonly string[], body: readonly (readonly string[])[], leftColumns = 2): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+    cells.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }

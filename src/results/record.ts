@@ -1,6 +1,9 @@
 // What one trial produced. trials.csv rows and raw.jsonl lines are both made from this.
+import type { DelayRecord } from '../delay/delay.js';
 import type { JobInfo } from '../libvirt/jobinfo.js';
 import type { Trial } from '../plan/trial.js';
+import type { TrialTiming } from '../trial/timing.js';
+import type { GuestLoadRecord, GuestPause } from '../workload/guest-load.js';
 
 /** completed: virsh migrate succeeded and the VM runs on the destination. */
 export type TrialStatus = 'completed' | 'failed' | 'timeout';
@@ -18,9 +21,14 @@ export interface TrialRecord {
   readonly wallTimeMs: number | undefined;
   /** Completed job statistics read on the source host. */
   readonly job: JobInfo | undefined;
-  /** When the harness asked for the switch to post-copy, ms after `virsh migrate` started. */
+  /** When the harness's switch to post-copy was accepted, ms after `virsh migrate` started. */
   readonly postcopySwitchMs: number | undefined;
   readonly ramBytes: number | undefined;
   readonly libvirtVersion: string | undefined;
   readonly qemuVersion: string | undefined;
+  readonly load: GuestLoadRecord | undefined;
+  readonly delay: DelayRecord;
+  readonly timeout: { readonly seconds: number; readonly action: string; readonly fired: boolean };
+  readonly timing: TrialTiming | undefined;
+  readonly guestPause: GuestPause | undefined;
 }

@@ -2,43 +2,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import type { Experiment } from '../config/experiment.js';
-import type { Hosts } from '../config/hosts.js';
-import { errorMessage } from '../errors.js';
-import { openLibvirtHost, type LibvirtHost } from '../libvirt/libvirt-host.js';
+import { RuntimeError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { planTrials } from '../plan/plan.js';
 import type { TrialRecord } from '../results/record.js';
 import { RawJsonl } from '../results/raw-jsonl.js';
 import { TrialsCsv } from '../results/trials-csv.js';
+import { harnessDeadlineMs } from '../trial/migration.js';
 import { positionDomain } from '../trial/position.js';
 import { runTrial } from '../trial/run-trial.js';
-import { preflight, type PreflightResult } from './preflight.js';
-
-/** Both hosts connected and checked; nothing on them has been changed yet. */
-export interface HostPair {
-  readonly hosts: Hosts;
-  readonly pair: readonly [LibvirtHost, LibvirtHost];
-  readonly checked: PreflightResult;
-  close(): Promise<void>;
-}
-
-export async function openHostPair(hosts: Hosts, log: Logger): Promise<HostPair> {
-  const [a, b] = await Promise.allSettled([openLibvirtHost(hosts.a), openLibvirtHost(hosts.b)]);
-  const opened = [a, b].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-  const close = async () => void (await Promise.all(opened.map((h) => h.remote.close())));
-  if (a.status === 'rejected' || b.status === 'rejected') {
-    await close();
-    const reason: unknown = a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason;
-    throw reason instanceof Error ? reason : new Error(errorMessage(reason));
-  }
-  const pair = [a.value, b.value] as const;
-  try {
-    return { hosts, pair, checked: await preflight(pair, hosts.domain, log), close };
-  } catch (err) {
-    await close();
-    throw err;
-  }
-}
+import { trialContext, type Session } from './session.js';
 
 export interface SweepOptions {
   readonly sweepId: string;
@@ -54,18 +27,23 @@ export interface SweepOptions {
 export interface SweepSummary {
   readonly planned: number;
   readonly recorded: number;
+  /** Trials that failed (status failed): something went wrong. */
   readonly failed: number;
+  /** Trials stopped by their bound (status timeout): a measured outcome, e.g. a pre-copy that never converged. */
+  readonly timedOut: number;
   readonly interrupted: boolean;
 }
 
-export async function runSweep(hp: HostPair, opts: SweepOptions): Promise<SweepSummary> {
+export async function runSweep(session: Session, opts: SweepOptions): Promise<SweepSummary> {
   const { experiment, log, signal } = opts;
-  const { pair, hosts } = hp;
+  const { pair, hosts } = session;
   const trials = planTrials(experiment);
+  const ctx = trialContext(session, { sweepId: opts.sweepId, experiment, log, signal });
   const csv = new TrialsCsv(join(opts.outDir, 'trials.csv'));
   const raw = new RawJsonl(join(opts.outDir, 'raw.jsonl'));
   let recorded = 0;
   let failed = 0;
+  let timedOut = 0;
   let interrupted = false;
   try {
     raw.append('sweep-start', {
@@ -73,24 +51,19 @@ export async function runSweep(hp: HostPair, opts: SweepOptions): Promise<SweepS
       planned: trials.length,
       hosts: pair.map((h) => ({ name: h.spec.name, address: h.spec.address, versions: h.versions, jobInfo: h.jobInfo })),
       domain: hosts.domain,
-      ramBytes: hp.checked.ramBytes,
+      ramBytes: session.checked.ramBytes,
+      ...session.facts,
     });
-    const timeoutMs = experiment.migration_timeout_s * 1000;
     for (const trial of trials) {
       if (signal.aborted) {
         interrupted = true;
         break;
       }
       const [source, destination] = trial.direction === 'a-to-b' ? pair : [pair[1], pair[0]];
-      if ((await positionDomain(pair, hosts.domain, source, timeoutMs, log)) === 'moved') {
+      if ((await positionDomain(pair, hosts.domain, source, harnessDeadlineMs(experiment.timeout), log)) === 'moved') {
         raw.append('positioned', { trial: trial.index, on: source.spec.name });
       }
-      const outcome = await runTrial(
-        { sweepId: opts.sweepId, domain: hosts.domain, hosts: pair, migrationTimeoutMs: timeoutMs, ramBytes: hp.checked.ramBytes, log, signal },
-        trial,
-        source,
-        destination,
-      );
+      const outcome = await runTrial(ctx, trial, source, destination);
       raw.append(outcome.interrupted ? 'trial-interrupted' : 'trial', { trial: trial.index, record: outcome.record, ...outcome.raw });
       if (outcome.interrupted) {
         interrupted = true;
@@ -98,16 +71,19 @@ export async function runSweep(hp: HostPair, opts: SweepOptions): Promise<SweepS
       }
       csv.append(outcome.record);
       recorded++;
-      if (outcome.record.status !== 'completed') failed++;
+      if (outcome.record.status === 'failed') failed++;
+      if (outcome.record.status === 'timeout') timedOut++;
       opts.onTrial?.(outcome.record, recorded, trials.length);
+      if (outcome.cleanupFailed) throw new RuntimeError(`stopping the sweep: ${outcome.cleanupFailed} — check ${source.spec.name} and ${destination.spec.name} by hand`);
+      for (const s of session.events.values()) s.forget(Date.now() - 60_000);
       if (experiment.settle_s > 0 && recorded < trials.length) {
         await sleep(experiment.settle_s * 1000, undefined, { signal }).catch(() => undefined);
       }
     }
-    raw.append('sweep-end', { recorded, failed, interrupted });
+    raw.append('sweep-end', { recorded, failed, timedOut, interrupted });
   } finally {
     csv.close();
     raw.close();
   }
-  return { planned: trials.length, recorded, failed, interrupted };
+  return { planned: trials.length, recorded, failed, timedOut, interrupted };
 }

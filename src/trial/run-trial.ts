@@ -1,110 +1,97 @@
-// One trial = one migration: start `virsh migrate`, switch to post-copy if the strategy says so, bound it by
-// the harness deadline, then read the completed job statistics and check where the VM runs now.
+// One trial = one migration, and everything around it, each "on" with its "off" in a finally:
+//   delay on → guest load on (warm-up) → migrate (sampled) → read statistics → load off → delay off
+// then where the VM is now, and the timings from the libvirt events of both hosts.
+import { applyDelay, relayBytes, type ActiveDelay } from '../delay/delay.js';
 import { errorMessage } from '../errors.js';
-import type { LibvirtHost } from '../libvirt/libvirt-host.js';
-import { migrateArgs } from '../libvirt/migrate-args.js';
 import type { JobInfo } from '../libvirt/jobinfo.js';
-import type { Logger } from '../log/logger.js';
+import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import type { Trial } from '../plan/trial.js';
-import type { ExecResult } from '../remote/host.js';
 import type { TrialRecord, TrialStatus } from '../results/record.js';
+import { startGuestLoad, type GuestPause, type RunningLoad } from '../workload/guest-load.js';
+import type { TrialContext } from './context.js';
 import { describeStates, locateDomain } from './locate.js';
-import { startPostcopySwitch } from './postcopy-switch.js';
+import { migrate, type MigrationOutcome } from './migration.js';
+import { deriveTiming, toControllerClock, type TrialTiming } from './timing.js';
 
-export interface TrialContext {
-  readonly sweepId: string;
-  readonly domain: string;
-  readonly hosts: readonly [LibvirtHost, LibvirtHost];
-  /** The harness aborts the job (virsh domjobabort) after this long. */
-  readonly migrationTimeoutMs: number;
-  readonly ramBytes: number | undefined;
-  readonly log: Logger;
-  /** Aborted by SIGINT/SIGTERM: the running job is aborted and the trial is reported as interrupted. */
-  readonly signal?: AbortSignal;
-}
+export type { TrialContext } from './context.js';
 
 export interface TrialOutcome {
   readonly record: TrialRecord;
   /** True when the user interrupted the trial: it is not a measurement and must not become a row. */
   readonly interrupted: boolean;
+  /** Something the trial did to a host could not be undone: the sweep must stop. */
+  readonly cleanupFailed: string | undefined;
   /** Everything behind the row, for raw.jsonl. */
   readonly raw: Record<string, unknown>;
 }
 
-/** Extra time the SSH command gets after the harness deadline, for domjobabort to take effect. */
-const ABORT_GRACE_MS = 60_000;
-
 export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtHost, destination: LibvirtHost): Promise<TrialOutcome> {
-  const { domain, log } = ctx;
-  const args = migrateArgs({
-    domain,
-    strategy: trial.strategy,
-    destinationUri: destination.spec.libvirtUri,
-    migrateUri: destination.spec.migrateUri,
-  });
-  const raw: Record<string, unknown> = { migrate: source.virsh.argv(args) };
-  const startedAt = new Date().toISOString();
-  const t0 = performance.now();
-  log.info({ trial: trial.index, strategy: trial.strategy.name, from: source.spec.name, to: destination.spec.name }, 'migration started');
-
-  let ended = false;
-  const migration = source.virsh.exec(args, { timeoutMs: ctx.migrationTimeoutMs + ABORT_GRACE_MS }).finally(() => {
-    ended = true;
-  });
-  migration.catch(() => undefined);
-  let abortReason: 'timeout' | 'interrupted' | undefined;
-  let abortDone: Promise<void> | undefined;
-  const abort = (reason: 'timeout' | 'interrupted') => {
-    if (ended || abortReason) return;
-    abortReason = reason;
-    log.warn({ trial: trial.index, reason }, 'aborting the migration job');
-    abortDone = source.virsh
-      .exec(['domjobabort', `--domain=${domain}`])
-      .then((r) => void (raw.abort = { code: r.code, stderr: r.stderr.trim() }))
-      .catch((err: unknown) => void (raw.abort = { error: errorMessage(err) }));
-  };
-  const deadline = setTimeout(() => abort('timeout'), ctx.migrationTimeoutMs);
-  const onSignal = () => abort('interrupted');
-  ctx.signal?.addEventListener('abort', onSignal, { once: true });
-  if (ctx.signal?.aborted) onSignal();
-
-  const postcopySwitch = trial.strategy.postcopy === 'immediate' ? startPostcopySwitch(source, domain, t0, ctx.migrationTimeoutMs) : undefined;
-
-  let result: ExecResult | undefined;
+  const { domain, log, experiment } = ctx;
+  const raw: Record<string, unknown> = {};
+  const trialStartedAt = Date.now();
+  let delay: ActiveDelay | undefined;
+  let load: RunningLoad | undefined;
+  let m: MigrationOutcome | undefined;
   let failure: string | undefined;
+  let cleanupFailed: string | undefined;
+  let job: JobInfo | undefined;
+  let timing: TrialTiming | undefined;
+  let guestPause: GuestPause | undefined;
+
   try {
-    result = await migration;
+    delay = await applyDelay(ctx.delayMethod, trial.delayMs, experiment.delay, hostEnd(ctx, source), hostEnd(ctx, destination));
+    if (trial.load.kind === 'writer') {
+      if (!ctx.guest?.writer) throw new Error('internal: writer load without a prepared guest');
+      load = await startGuestLoad(ctx.guest.host, ctx.guest.writer, trial.load, ctx.ramBytes, experiment.warmup_s, ctx.signal);
+    }
+    if (ctx.signal?.aborted) throw new Error('interrupted before the migration started');
+    m = await migrate(ctx, trial, source, destination, delay);
+    Object.assign(raw, m.raw);
+    failure = m.failure;
+    if (failure === undefined) {
+      job = await readCompleted(source, domain, raw, 'sourceJob');
+      if (trial.strategy.postcopy === 'none') await readCompleted(destination, domain, raw, 'destinationJob');
+      if (!job) failure = `migration completed but its statistics could not be read: ${String(raw.sourceJobError)}`;
+    }
+    timing = trialTiming(ctx, m, source, destination, job);
+    raw.samples = m.samples.map((s) => ({ at: s.at, ...s.stats }));
   } catch (err) {
     failure = errorMessage(err);
   } finally {
-    clearTimeout(deadline);
-    ctx.signal?.removeEventListener('abort', onSignal);
-    await abortDone;
-  }
-  const wallTimeMs = performance.now() - t0;
-  let postcopySwitchMs: number | undefined;
-  if (postcopySwitch) {
-    const sw = await postcopySwitch.finish();
-    postcopySwitchMs = sw.switchMs;
-    raw.postcopySwitch = sw;
-  }
-  if (result) raw.migrateResult = { code: result.code, stdout: result.stdout, stderr: result.stderr };
-  if (result && result.code !== 0) failure = virshError(result.stderr) || `virsh migrate exited with status ${result.code}`;
-
-  if (failure === undefined && postcopySwitch && postcopySwitchMs === undefined) {
-    failure = 'the migration completed before libvirt accepted the switch to post-copy, so it ran as pre-copy';
-  }
-  let status: TrialStatus = failure === undefined ? 'completed' : abortReason === 'timeout' ? 'timeout' : 'failed';
-  if (status === 'timeout') failure = `no completion within ${ctx.migrationTimeoutMs / 1000} s; job aborted (${failure})`;
-
-  let job: JobInfo | undefined;
-  if (status === 'completed') {
-    job = await readCompleted(source, domain, raw, 'sourceJob');
-    if (trial.strategy.postcopy === 'none') await readCompleted(destination, domain, raw, 'destinationJob');
-    if (!job) failure = `migration completed but its statistics could not be read: ${String(raw.sourceJobError)}`;
+    if (load) {
+      const from = timing?.jobStartAt ?? m?.commandStartedAt ?? trialStartedAt;
+      const to = timing && job?.stats.time_elapsed !== undefined ? timing.jobStartAt + job.stats.time_elapsed : (m?.commandEndedAt ?? Date.now());
+      try {
+        const stopped = await load.stop(from, to);
+        guestPause = stopped.pause;
+        raw.writer = { lines: stopped.log.progress.length, errors: stopped.log.errors, readyAt: stopped.log.readyAt, stoppedAt: stopped.log.stoppedAt, pause: guestPause };
+      } catch (err) {
+        raw.writerStopError = errorMessage(err);
+      }
+    }
+    if (delay) {
+      try {
+        raw.delay = await delay.remove();
+      } catch (err) {
+        cleanupFailed = `could not remove the network delay: ${errorMessage(err)}`;
+        failure ??= cleanupFailed;
+      }
+    }
   }
 
-  // Where is the VM now? A completed migration must leave it running on the destination.
+  if (failure === undefined && trial.strategy.postcopy === 'immediate') {
+    // Accepted is not enough: QEMU may already have been completing in pre-copy. The events tell.
+    if (m?.postcopySwitchMs === undefined || (timing?.resumedAt !== undefined && !timing.postcopy)) {
+      failure = 'the migration completed in pre-copy before the switch to post-copy took effect';
+    }
+  }
+  if (failure === undefined && delay?.record.method === 'proxy' && !relayBytes((raw.delay as Record<string, unknown>) ?? {})) {
+    failure = 'the migration stream did not pass through the delay relay';
+  }
+  let status: TrialStatus = failure === undefined ? 'completed' : m?.abortReason === 'timeout' ? 'timeout' : 'failed';
+  if (status === 'timeout') failure = `no completion within ${experiment.timeout.seconds} s; job aborted (${failure})`;
+
+  // A completed migration must leave the VM running on the destination.
   try {
     const where = await locateDomain(ctx.hosts, domain);
     raw.after = describeStates(where);
@@ -116,30 +103,58 @@ export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtH
     raw.afterError = errorMessage(err);
   }
 
+  const t = experiment.timeout;
+  const fired =
+    (t.action === 'abort' && m?.abortReason === 'timeout') ||
+    (t.action === 'suspend' && timing?.suspendedByTimeout === true) ||
+    (t.action === 'postcopy' && timing?.postcopySwitchAt !== undefined && timing.postcopySwitchAt - timing.jobStartAt >= t.seconds * 1000 - 1000);
   const record: TrialRecord = {
     sweepId: ctx.sweepId,
     trial,
     source: source.spec.name,
     destination: destination.spec.name,
-    startedAt,
+    startedAt: m?.startedAt ?? new Date(trialStartedAt).toISOString(),
     status,
     error: failure,
-    wallTimeMs,
+    wallTimeMs: m ? m.commandEndedAt - m.commandStartedAt : undefined,
     job,
-    postcopySwitchMs,
+    postcopySwitchMs: m?.postcopySwitchMs,
     ramBytes: ctx.ramBytes,
     libvirtVersion: source.versions.daemon ?? source.versions.library,
     qemuVersion: source.versions.hypervisor,
+    load: load?.record,
+    delay: delay?.record ?? { method: 'none', oneWayMs: trial.delayMs, jitterMs: 0, lossPct: 0, where: '', windowKiB: undefined },
+    timeout: { seconds: t.seconds, action: t.action, fired },
+    timing,
+    guestPause,
   };
-  const interrupted = abortReason === 'interrupted' && status !== 'completed';
-  log.info({ trial: trial.index, status, wallMs: Math.round(wallTimeMs), error: failure }, 'migration ended');
-  return { record, interrupted, raw };
+  raw.timing = timing;
+  if (m?.postcopySwitchDetail) raw.postcopySwitch = m.postcopySwitchDetail;
+  const interrupted = m?.abortReason === 'interrupted' && status !== 'completed';
+  log.info({ trial: trial.index, status, error: failure }, 'trial ended');
+  return { record, interrupted: interrupted || (ctx.signal?.aborted === true && status !== 'completed'), cleanupFailed, raw };
+}
+
+function hostEnd(ctx: TrialContext, host: LibvirtHost) {
+  return { host, relayScript: ctx.relayScripts.get(host.spec.name) };
+}
+
+function trialTiming(ctx: TrialContext, m: MigrationOutcome, source: LibvirtHost, destination: LibvirtHost, job: JobInfo | undefined): TrialTiming {
+  const slice = (h: LibvirtHost) =>
+    toControllerClock(ctx.events.get(h.spec.name)?.between(ctx.domain, m.commandStartedAt - 1000, Date.now()) ?? [], ctx.clockOffsetMs.get(h.spec.name) ?? 0);
+  return deriveTiming({
+    samples: m.samples,
+    sourceEvents: slice(source),
+    destinationEvents: slice(destination),
+    commandStartedAt: m.commandStartedAt,
+    totalTimeMs: job?.stats.time_elapsed,
+  });
 }
 
 async function readCompleted(host: LibvirtHost, domain: string, raw: Record<string, unknown>, key: string): Promise<JobInfo | undefined> {
   try {
     const { text, info } = await host.virsh.completedJobInfo(domain, host.jobInfo);
-    raw[key] = { host: host.spec.name, text, stats: info.stats, operation: info.operation, type: info.type, unknown: info.unknown };
+    raw[key] = { host: host.spec.name, text, unknown: info.unknown };
     if (info.type === 'completed') return info;
     raw[`${key}Error`] = `${host.spec.name} reports job type "${info.type}" instead of completed statistics`;
     return undefined;
@@ -147,15 +162,4 @@ async function readCompleted(host: LibvirtHost, domain: string, raw: Record<stri
     raw[`${key}Error`] = errorMessage(err);
     return undefined;
   }
-}
-
-/** "error: operation failed: domain is no longer running" → "operation failed: domain is no longer running". */
-export function virshError(stderr: string): string {
-  return stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l.startsWith('error:'))
-    .map((l) => l.replace(/^error:\s*/, ''))
-    .filter((l) => l !== '' && !/^Migration: \[/.test(l))
-    .join('; ');
 }

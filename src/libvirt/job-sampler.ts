@@ -1,0 +1,63 @@
+// Samples the running migration job several times a second through ONE interactive virsh on the source
+// (one libvirt connection, one SSH channel): each sample is a `domjobinfo` typed into it, followed by an
+// `echo` marker that tells where its output ends.
+import { shellQuote } from '../remote/quote.js';
+import { parseJobInfo, type JobType } from './jobinfo.js';
+import type { LibvirtHost } from './libvirt-host.js';
+
+export interface JobSample {
+  /** Controller wall clock (epoch ms) when the sample's output was complete. */
+  readonly at: number;
+  readonly type: JobType;
+  readonly stats: Readonly<Record<string, number>>;
+}
+
+const MARK = '@@migbench-sample';
+
+export interface JobSampler {
+  /** Stops sampling; returns the samples taken while a job ran. */
+  stop(): Promise<JobSample[]>;
+}
+
+export function startJobSampler(host: LibvirtHost, domain: string, hz: number): JobSampler {
+  const samples: JobSample[] = [];
+  let pending = '';
+  let inFlight = false;
+  // virsh's interactive `echo` prints the marker without a newline, so the stream is cut at markers, not lines.
+  const proc = host.remote.start(['virsh', '-q', '-c', host.virsh.uri], {
+    interactive: true,
+    onData: (text) => {
+      pending += text;
+      let at: number;
+      while ((at = pending.indexOf(MARK)) >= 0) {
+        const block = pending.slice(0, at);
+        pending = pending.slice(at + MARK.length);
+        inFlight = false;
+        const lines = block.split('\n').filter((l) => !l.startsWith('virsh # '));
+        if (!lines.some((l) => l.startsWith('Job type:'))) continue;
+        try {
+          const info = parseJobInfo(lines.join('\n'));
+          if (info.type !== 'none') samples.push({ at: Date.now(), type: info.type, stats: info.stats });
+        } catch {
+          /* a garbled sample is skipped */
+        }
+      }
+    },
+  });
+  // virsh's own command parser reads this line; it splits words like a POSIX shell, so quote like one
+  const command = `domjobinfo ${host.jobInfo.rawstats ? '--rawstats ' : ''}--domain=${shellQuote(domain)}\necho ${MARK}\n`;
+  const tick = () => {
+    if (inFlight) return; // the previous sample has not come back yet: skip rather than queue
+    inFlight = true;
+    proc.write(command);
+  };
+  tick();
+  const timer = setInterval(tick, Math.max(10, Math.round(1000 / hz)));
+  return {
+    async stop() {
+      clearInterval(timer);
+      await proc.stop().catch(() => undefined);
+      return samples;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// Everything a trial needs from its sweep: connected hosts, the guest, event streams, clock offsets.
+import type { Experiment } from '../config/experiment.js';
+import type { EventStream } from '../libvirt/events.js';
+import type { LibvirtHost } from '../libvirt/libvirt-host.js';
+import type { Logger } from '../log/logger.js';
+import type { Host } from '../remote/host.js';
+import type { PreparedWriter } from '../workload/writer.js';
+
+export interface GuestAccess {
+  readonly host: Host;
+  /** How memwriter runs there; undefined when the experiment has no writer load. */
+  readonly writer: PreparedWriter | undefined;
+}
+
+export interface TrialContext {
+  readonly sweepId: string;
+  readonly domain: string;
+  readonly hosts: readonly [LibvirtHost, LibvirtHost];
+  readonly experiment: Experiment;
+  readonly ramBytes: number | undefined;
+  /** How delays are made on these hosts (chosen once per sweep). */
+  readonly delayMethod: 'netem' | 'proxy';
+  /** Host name → path of the uploaded delay relay (proxy method). */
+  readonly relayScripts: ReadonlyMap<string, string>;
+  readonly guest: GuestAccess | undefined;
+  /** Host name → its libvirt event stream. */
+  readonly events: ReadonlyMap<string, EventStream>;
+  /** Host name → host clock minus controller clock, ms. */
+  readonly clockOffsetMs: ReadonlyMap<string, number>;
+  readonly log: Logger;
+  /** Aborted by SIGINT/SIGTERM: the running job is aborted and the trial is reported as interrupted. */
+  readonly signal?: AbortSignal;
+}

@@ -1,0 +1,117 @@
+// The migration itself: `virsh migrate` on the source, the post-copy switch when the strategy wants it, the
+// job sampled all along, and the harness's deadline (virsh domjobabort) above everything.
+import { errorMessage } from '../errors.js';
+import type { ActiveDelay } from '../delay/delay.js';
+import { startJobSampler, type JobSample } from '../libvirt/job-sampler.js';
+import type { LibvirtHost } from '../libvirt/libvirt-host.js';
+import { migrateArgs } from '../libvirt/migrate-args.js';
+import type { Trial } from '../plan/trial.js';
+import type { ExecResult } from '../remote/host.js';
+import type { TrialContext } from './context.js';
+import { startPostcopySwitch } from './postcopy-switch.js';
+
+export interface MigrationOutcome {
+  readonly startedAt: string;
+  /** Controller wall clock (epoch ms) when `virsh migrate` started and ended. */
+  readonly commandStartedAt: number;
+  readonly commandEndedAt: number;
+  readonly result: ExecResult | undefined;
+  /** Why virsh migrate failed, if it did. */
+  readonly failure: string | undefined;
+  readonly abortReason: 'timeout' | 'interrupted' | undefined;
+  readonly postcopySwitchMs: number | undefined;
+  readonly postcopySwitchDetail: string | undefined;
+  readonly samples: JobSample[];
+  readonly raw: Record<string, unknown>;
+}
+
+/** Extra time the SSH command gets after the harness deadline, for domjobabort to take effect. */
+const ABORT_GRACE_MS = 60_000;
+
+export function harnessDeadlineMs(t: TrialContext['experiment']['timeout']): number {
+  return (t.action === 'abort' ? t.seconds : t.seconds + t.grace_s) * 1000;
+}
+
+export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHost, destination: LibvirtHost, delay: ActiveDelay): Promise<MigrationOutcome> {
+  const { domain, log, experiment } = ctx;
+  const timeout = experiment.timeout;
+  const args = migrateArgs({
+    domain,
+    strategy: trial.strategy,
+    destinationUri: destination.spec.libvirtUri,
+    migrateUri: delay.migrateUri ?? destination.spec.migrateUri,
+    listenAddress: delay.listenAddress,
+    timeout: timeout.action === 'abort' ? undefined : { seconds: timeout.seconds, action: timeout.action },
+  });
+  const raw: Record<string, unknown> = { migrate: source.virsh.argv(args) };
+  const deadlineMs = harnessDeadlineMs(timeout);
+  const sampler = startJobSampler(source, domain, experiment.sample_hz);
+  const startedAt = new Date().toISOString();
+  const commandStartedAt = Date.now();
+  const t0 = performance.now();
+  log.info({ trial: trial.index, strategy: trial.strategy.name, load: trial.load.name, delayMs: trial.delayMs, from: source.spec.name, to: destination.spec.name }, 'migration started');
+
+  let ended = false;
+  const command = source.virsh.exec(args, { timeoutMs: deadlineMs + ABORT_GRACE_MS }).finally(() => {
+    ended = true;
+  });
+  command.catch(() => undefined);
+  let abortReason: 'timeout' | 'interrupted' | undefined;
+  let abortDone: Promise<void> | undefined;
+  const abort = (reason: 'timeout' | 'interrupted') => {
+    if (ended || abortReason) return;
+    abortReason = reason;
+    log.warn({ trial: trial.index, reason }, 'aborting the migration job');
+    abortDone = source.virsh
+      .exec(['domjobabort', `--domain=${domain}`])
+      .then((r) => void (raw.abort = { code: r.code, stderr: r.stderr.trim() }))
+      .catch((err: unknown) => void (raw.abort = { error: errorMessage(err) }));
+  };
+  const deadline = setTimeout(() => abort('timeout'), deadlineMs);
+  const onSignal = () => abort('interrupted');
+  ctx.signal?.addEventListener('abort', onSignal, { once: true });
+  if (ctx.signal?.aborted) onSignal();
+  const postcopySwitch = trial.strategy.postcopy === 'immediate' ? startPostcopySwitch(source, domain, t0, deadlineMs) : undefined;
+
+  let result: ExecResult | undefined;
+  let failure: string | undefined;
+  try {
+    result = await command;
+  } catch (err) {
+    failure = errorMessage(err);
+  } finally {
+    clearTimeout(deadline);
+    ctx.signal?.removeEventListener('abort', onSignal);
+    await abortDone;
+  }
+  const commandEndedAt = Date.now();
+  const samples = await sampler.stop();
+  const sw = await postcopySwitch?.finish();
+  if (result) {
+    raw.migrateResult = { code: result.code, stdout: result.stdout, stderr: result.stderr };
+    if (result.code !== 0) failure = virshError(result.stderr) || `virsh migrate exited with status ${result.code}`;
+  }
+  return {
+    startedAt,
+    commandStartedAt,
+    commandEndedAt,
+    result,
+    failure,
+    abortReason,
+    postcopySwitchMs: sw?.switchMs,
+    postcopySwitchDetail: sw?.detail,
+    samples,
+    raw,
+  };
+}
+
+/** "error: operation failed: domain is no longer running" → "operation failed: domain is no longer running". */
+export function virshError(stderr: string): string {
+  return stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('error:'))
+    .map((l) => l.replace(/^error:\s*/, ''))
+    .filter((l) => l !== '')
+    .join('; ');
+}

@@ -1,0 +1,137 @@
+// End to end on a real lab: lab up/status, and bad input that must stop before anything is touched.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { migbench, oneLineError } from '../support/cli.js';
+import { e2eSkipReason } from '../support/e2e-env.js';
+import { HOSTS, LAB, PREFIX, SUBNET, useTestLab } from '../support/test-lab.js';
+
+const skip = e2eSkipReason();
+const work = mkdtempSync(join(tmpdir(), 'migbench-e2e-'));
+
+function file(name: string, text: string): string {
+  const p = join(work, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+/** The lab's hosts.yaml with some fields changed, as another file. */
+function hostsVariant(name: string, edit: (doc: Record<string, any>) => void): string {
+  const doc = parse(readFileSync(HOSTS, 'utf8')) as Record<string, any>;
+  edit(doc);
+  return file(name, JSON.stringify(doc));
+}
+
+describe('lab and bad input', { skip }, () => {
+  before(useTestLab);
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  test('lab up is idempotent and lab status shows both hosts and the guest', async () => {
+    const again = await migbench(['lab', 'up', ...LAB, '--prefix', PREFIX, '--subnet', SUBNET]);
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /already up/);
+    const status = await migbench(['lab', 'status', ...LAB]);
+    assert.equal(status.code, 0, status.stdout);
+    const ip = (n: number) => `${SUBNET}.${n}`.replace(/\./g, '\\.');
+    assert.match(status.stdout, new RegExp(`${PREFIX}A\\s+${ip(1)}\\s+yes\\s+\\d+\\s+\\d+\\s+\\d+`));
+    assert.match(status.stdout, new RegExp(`${PREFIX}B\\s+${ip(2)}\\s+yes\\s+\\d+\\s+\\d+\\s+\\d+`));
+    assert.equal(status.stdout.match(/mbvm: running/g)?.length, 1, 'the guest runs on exactly one host');
+  });
+
+  test('bad input: one line naming the problem, exit 2 for config, 1 for runtime; nothing written', async () => {
+    const ok = file('ok.yaml', 'name: ok\nstrategies: [precopy]\n');
+    const cases: Array<{ name: string; args: string[]; code: number; match: RegExp }> = [
+      { name: 'missing hosts file', args: ['run', ok, '--hosts', join(work, 'nope.yaml')], code: 2, match: /hosts file not found: .*nope\.yaml — / },
+      { name: 'YAML syntax error', args: ['run', file('syntax.yaml', 'name: x\nstrategies: [precopy\nrepetitions: 1\n'), '--hosts', HOSTS], code: 2, match: /syntax\.yaml:3:1: YAML syntax error/ },
+      { name: 'unknown strategy', args: ['run', file('strat.yaml', 'name: x\nstrategies: [precopy, warp-drive]\n'), '--hosts', HOSTS], code: 2, match: /strat\.yaml:2: strategies\[1\]: unknown strategy "warp-drive" — use one of: / },
+      { name: 'unknown option', args: ['run', ok, '--hots', HOSTS], code: 2, match: /unknown option '--hots'/ },
+      {
+        name: 'misspelt load field',
+        args: ['run', file('load.yaml', 'name: x\nstrategies: [precopy]\nloads:\n  - {name: w, size: "60%", rate_mb_s: 10}\n'), '--hosts', HOSTS],
+        code: 2,
+        match: /load\.yaml:4: loads\[0\]: unknown field "rate_mb_s"/,
+      },
+      {
+        name: 'bad load size',
+        args: ['run', file('size.yaml', 'name: x\nstrategies: [precopy]\nloads:\n  - {name: w, size: 60 percent}\n'), '--hosts', HOSTS],
+        code: 2,
+        match: /size\.yaml:4: loads\[0\]\.size: size must be MiB/,
+      },
+      {
+        name: 'unknown delay method',
+        args: ['run', file('delay.yaml', 'name: x\nstrategies: [precopy]\ndelays_ms: [0, 10]\ndelay: {method: netm}\n'), '--hosts', HOSTS],
+        code: 2,
+        match: /delay\.yaml:4: delay\.method: delay\.method must be one of: auto, netem, proxy/,
+      },
+      {
+        name: 'writer load without a guest in the hosts file',
+        args: ['run', file('writer.yaml', 'name: x\nstrategies: [precopy]\nloads:\n  - {name: w, size: 16}\n'), '--hosts', hostsVariant('h-noguest.yaml', (d) => delete d.guest)],
+        code: 2,
+        match: /memwriter loads but .*h-noguest\.yaml has no guest: section/,
+      },
+      {
+        name: 'unreachable host (port closed)',
+        args: ['run', ok, '--hosts', hostsVariant('h-port.yaml', (d) => (d.hosts[1].ssh = { port: 2 }))],
+        code: 1,
+        match: new RegExp(`${PREFIX}B .*unreachable: connection refused`),
+      },
+      {
+        name: 'unreachable host (no such address)',
+        args: ['run', ok, '--hosts', hostsVariant('h-addr.yaml', (d) => {
+          d.hosts[1].address = `${SUBNET}.99`;
+          d.ssh.connect_timeout_s = 3;
+          const kh = readFileSync(d.ssh.known_hosts, 'utf8').replace(`${SUBNET}.2,`, `${SUBNET}.99,`);
+          d.ssh.known_hosts = file('kh-addr', kh);
+        })],
+        code: 1,
+        match: new RegExp(`${PREFIX}B .*${SUBNET.replace(/\./g, '\\.')}\\.99.*unreachable`),
+      },
+      {
+        name: 'wrong key',
+        args: ['run', ok, '--hosts', hostsVariant('h-key.yaml', (d) => {
+          const key = join(work, 'stranger_key');
+          if (!existsSync(key)) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+          d.ssh.key = key;
+        })],
+        code: 1,
+        match: /authentication refused for user root with key .*stranger_key/,
+      },
+      {
+        name: 'host key mismatch',
+        args: ['run', ok, '--hosts', hostsVariant('h-hostkey.yaml', (d) => {
+          const lines = readFileSync(d.ssh.known_hosts, 'utf8').trim().split('\n');
+          const keyOfB = lines[1]!.split(' ').slice(1).join(' ');
+          d.ssh.known_hosts = file('kh-swapped', `${lines[0]!.split(' ')[0]} ${keyOfB}\n${lines[1]}\n`);
+        })],
+        code: 1,
+        match: new RegExp(`${PREFIX}A .*HOST KEY MISMATCH: the host presented SHA256:\\S+, .* expects SHA256:\\S+ — `),
+      },
+      {
+        name: 'domain not found',
+        args: ['run', ok, '--hosts', hostsVariant('h-dom.yaml', (d) => (d.domain = 'nosuchvm'))],
+        code: 1,
+        match: new RegExp(`domain nosuchvm not found on any host \\(${PREFIX}A: not defined, ${PREFIX}B: not defined\\)`),
+      },
+      {
+        name: 'hostile domain name reaches virsh quoted, not the shell',
+        args: ['run', ok, '--hosts', hostsVariant('h-evil.yaml', (d) => (d.domain = `x'; touch migbench-pwned; $(touch migbench-pwned2) "`))],
+        code: 1,
+        match: /not found on any host/,
+      },
+    ];
+    for (const c of cases) {
+      const out = join(work, `out-${c.name.replace(/\W+/g, '-')}`);
+      const r = await migbench([...c.args, '--out', out]);
+      assert.equal(r.code, c.code, `${c.name}: exit ${r.code}\n${r.stderr}`);
+      assert.match(oneLineError(r), c.match, c.name);
+      assert.equal(existsSync(out), false, `${c.name}: a results folder was created`);
+    }
+    // the lab hosts' shells start in root's home, which they share with this machine
+    assert.equal(existsSync('/root/migbench-pwned') || existsSync('/root/migbench-pwned2'), false, 'a domain name was executed by a shell');
+  });
+
+});

@@ -1,0 +1,148 @@
+// The reference experiment, scaled down: memwriter loads of two rates, a network delay, pre-copy vs post-copy,
+// and the relations the measurements must show.
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { num, readTrials, type TrialRow } from '../../src/results/read-trials.js';
+import { migbench } from '../support/cli.js';
+import { e2eSkipReason } from '../support/e2e-env.js';
+import { GUEST_RAM, HOST_A, HOST_B, HOSTS, runningOnExactlyOne, sweepLeftovers, useTestLab } from '../support/test-lab.js';
+
+const skip = e2eSkipReason();
+const work = mkdtempSync(join(tmpdir(), 'migbench-e2e-ref-'));
+
+const LOADS = `loads:
+  - idle
+  - {name: w100, size: "60%", rate_mib_s: 100}
+  - {name: wmax, size: "60%", rate_mib_s: 0}
+`;
+
+async function sweep(name: string, yaml: string): Promise<TrialRow[]> {
+  const file = join(work, `${name}.yaml`);
+  writeFileSync(file, `name: ${name}\n${yaml}`);
+  const out = join(work, name);
+  const r = await migbench(['run', file, '--hosts', HOSTS, '--out', out]);
+  assert.equal(r.code, 0, `${name} failed:\n${r.stdout}\n${r.stderr}`);
+  return readTrials(join(out, 'trials.csv'));
+}
+
+const mean = (rows: readonly TrialRow[], column: string): number => {
+  const xs = rows.map((r) => num(r, column)).filter((x): x is number => x !== undefined);
+  assert.ok(xs.length > 0, `no values of ${column}`);
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+};
+const pick = (rows: readonly TrialRow[], strategy: string, load: string, delay = '0') =>
+  rows.filter((r) => r.strategy === strategy && r.load === load && r.delay_ms === delay);
+/** Downtime from QEMU, or from the events when QEMU did not report one (some post-copy jobs). */
+const downtime = (r: TrialRow) => num(r, 'downtime_ms') ?? num(r, 'event_downtime_ms')!;
+
+describe('the reference experiment on the lab', { skip }, () => {
+  let loads: TrialRow[] = [];
+  let delayed: TrialRow[] = [];
+
+  before(async () => {
+    await useTestLab();
+    loads = await sweep('loads', `strategies: [precopy, postcopy]\n${LOADS}delays_ms: [0]\ndirections: both\ntimeout: {seconds: 60}\nwarmup_s: 2\nsettle_s: 0.5\n`);
+    delayed = await sweep('delayed', 'strategies: [precopy, postcopy]\ndelays_ms: [30]\ndirections: both\ntimeout: {seconds: 60}\nsettle_s: 0.5\n');
+  });
+
+  test('every row is complete: real migrations both ways, libvirt counters filled in', () => {
+    assert.equal(loads.length, 12);
+    assert.equal(delayed.length, 4);
+    for (const row of [...loads, ...delayed]) {
+      const what = `${row.strategy} ${row.load} ${row.delay_ms} ms ${row.direction}`;
+      assert.equal(row.status, 'completed', `${what}: ${row.error}`);
+      for (const c of ['total_time_ms', 'setup_time_ms', 'data_processed_bytes', 'memory_total_bytes', 'memory_processed_bytes', 'constant_pages', 'normal_pages', 'normal_bytes', 'iterations', 'postcopy_requests', 'memory_bps', 'switchover_ms', 'event_downtime_ms', 'libvirt_version', 'started_at', 'transferred_ram_ratio', 'constant_bytes']) {
+        assert.notEqual(row[c], '', `${what}: ${c} is empty`);
+      }
+      assert.equal(row.source, row.direction === 'a-to-b' ? HOST_A : HOST_B);
+      assert.equal(num(row, 'ram_bytes'), GUEST_RAM);
+      const total = num(row, 'memory_total_bytes')!;
+      assert.ok(total >= GUEST_RAM && total <= GUEST_RAM + 16 * 2 ** 20, `${what}: memory_total ${total} vs RAM ${GUEST_RAM}`);
+      assert.equal(num(row, 'transferred_ram_ratio'), Math.round((num(row, 'data_processed_bytes')! / GUEST_RAM) * 1000) / 1000);
+      if (row.strategy === 'precopy') {
+        assert.ok(num(row, 'iterations')! >= 1);
+        assert.equal(row.postcopy_used, 'no');
+      } else {
+        assert.equal(row.postcopy_used, 'yes', `${what}: did not run in post-copy`);
+        assert.ok(num(row, 'postcopy_requests')! >= 0);
+        assert.ok(num(row, 'postcopy_phase_ms')! > 0, `${what}: no post-copy phase`);
+        assert.ok(downtime(row) * 5 < num(row, 'total_time_ms')!, `${what}: downtime ${downtime(row)} ms vs total ${row.total_time_ms} ms`);
+      }
+      if (row.load === 'idle') assert.equal(row.guest_max_gap_ms, '');
+      else {
+        assert.equal(row.load_impl, 'binary');
+        assert.equal(num(row, 'load_size_mib'), Math.round(0.6 * 256));
+        assert.notEqual(row.guest_max_gap_ms, '');
+      }
+    }
+  });
+
+  test('post-copy has less downtime than pre-copy at every load', () => {
+    for (const load of ['idle', 'w100', 'wmax']) {
+      const pre = mean(pick(loads, 'precopy', load).map((r) => ({ ...r, d: String(downtime(r)) })), 'd');
+      const post = mean(pick(loads, 'postcopy', load).map((r) => ({ ...r, d: String(downtime(r)) })), 'd');
+      assert.ok(post < pre, `${load}: post-copy downtime ${post} ms, pre-copy ${pre} ms`);
+    }
+  });
+
+  test('pre-copy total time and bytes grow with the writer rate', () => {
+    const [idle, w100, wmax] = ['idle', 'w100', 'wmax'].map((l) => pick(loads, 'precopy', l));
+    assert.ok(mean(idle!, 'data_processed_bytes') < mean(w100!, 'data_processed_bytes'), 'bytes: idle vs 100 MiB/s');
+    assert.ok(mean(w100!, 'data_processed_bytes') < mean(wmax!, 'data_processed_bytes'), 'bytes: 100 MiB/s vs as fast as it can');
+    assert.ok(mean(idle!, 'total_time_ms') < mean(w100!, 'total_time_ms'), 'total time: idle vs 100 MiB/s');
+    assert.ok(mean(idle!, 'total_time_ms') < mean(wmax!, 'total_time_ms'), 'total time: idle vs as fast as it can');
+  });
+
+  test('a network delay lengthens the migration, and the row says how it was made', () => {
+    for (const s of ['precopy', 'postcopy']) {
+      const d0 = mean(pick(loads, s, 'idle', '0'), 'total_time_ms');
+      const d30 = mean(pick(delayed, s, 'idle', '30'), 'total_time_ms');
+      assert.ok(d30 > d0 * 1.3, `${s}: ${d30} ms with 30 ms delay vs ${d0} ms without`);
+    }
+    for (const r of delayed) {
+      assert.equal(r.delay_method, 'proxy'); // the lab's kernel has no sch_netem
+      assert.equal(r.delay_where, 'both');
+      assert.equal(r.delay_window_kib, '4096');
+    }
+    for (const r of loads) assert.equal(r.delay_method, 'none');
+    const raw = readFileSync(join(work, 'delayed', 'raw.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    for (const t of raw.filter((e) => e.event === 'trial')) {
+      const relayed = (t.delay.relay.connections as Array<{ up: number }>).reduce((a, c) => a + c.up, 0);
+      assert.ok(relayed >= t.record.job.stats.data_processed * 0.99, `the relay carried ${relayed} bytes of ${t.record.job.stats.data_processed}`);
+      assert.ok(t.samples.length >= 2, 'the job was sampled');
+    }
+  });
+
+  test('switch-over comes before the end: early for post-copy, at the end for pre-copy', () => {
+    for (const r of [...loads, ...delayed]) {
+      const sw = num(r, 'switchover_ms')!;
+      const total = num(r, 'total_time_ms')!;
+      assert.ok(sw > 0 && sw <= total + 50, `${r.strategy} ${r.load}: switch-over ${sw} ms, total ${total} ms`);
+      if (r.strategy === 'postcopy') {
+        assert.ok(sw < total, `post-copy switch-over ${sw} ms not before the end ${total} ms`);
+        assert.ok(Math.abs(sw + num(r, 'postcopy_phase_ms')! - total) < 200, `switch-over ${sw} + post-copy ${r.postcopy_phase_ms} vs total ${total}`);
+      } else assert.ok(sw > total * 0.7, `pre-copy switch-over ${sw} ms far before its end ${total} ms`);
+    }
+  });
+
+  test('the guest-observed pause: the outside view covers the downtime; post-copy stalls show inside', () => {
+    for (const r of loads.filter((x) => x.load !== 'idle')) {
+      const period = num(r, 'guest_report_period_ms')!;
+      const inside = num(r, 'guest_max_gap_ms')!;
+      const outside = num(r, 'guest_arrival_gap_ms')!;
+      // lines reach the controller only when the guest runs again: that gap includes the whole pause
+      assert.ok(outside >= downtime(r) - period, `${r.strategy} ${r.load}: arrival gap ${outside} ms < downtime ${downtime(r)} ms`);
+      // the guest clock cannot see more than the outside does
+      assert.ok(inside <= outside + period, `${r.strategy} ${r.load}: guest gap ${inside} ms > arrival gap ${outside} ms`);
+      assert.ok(inside >= period * 0.5, `${r.strategy} ${r.load}: guest gap ${inside} ms below the reporting period ${period} ms`);
+    }
+  });
+
+  test('nothing is left on the hosts or in the guest, and the VM runs on exactly one host', async () => {
+    assert.deepEqual(await sweepLeftovers(), []);
+    assert.ok(runningOnExactlyOne());
+  });
+});

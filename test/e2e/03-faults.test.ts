@@ -1,0 +1,89 @@
+// Whatever happens to a trial, nothing the harness did is left behind: a trial that times out, and a sweep
+// interrupted with SIGINT in the middle of a migration.
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { readTrials } from '../../src/results/read-trials.js';
+import { migbench } from '../support/cli.js';
+import { e2eSkipReason } from '../support/e2e-env.js';
+import { BIN, ROOT } from '../support/paths.js';
+import { HOSTS, runningOnExactlyOne, sweepLeftovers, useTestLab } from '../support/test-lab.js';
+
+const skip = e2eSkipReason();
+const work = mkdtempSync(join(tmpdir(), 'migbench-e2e-faults-'));
+
+// A writer as fast as it can go behind a 50 ms delay: pre-copy cannot converge in a few seconds.
+const HOPELESS = `strategies: [precopy]
+loads:
+  - {name: wmax, size: "60%", rate_mib_s: 0}
+delays_ms: [50]
+directions: a-to-b
+warmup_s: 1
+settle_s: 0
+`;
+
+describe('cleanup when trials go wrong', { skip }, () => {
+  before(useTestLab);
+
+  test('a trial that reaches its timeout is aborted and recorded as such; the sweep goes on; nothing is left', async () => {
+    const file = join(work, 'timeout.yaml');
+    writeFileSync(file, `name: timeout\n${HOPELESS}repetitions: 2\ntimeout: {seconds: 4, action: abort}\n`);
+    const out = join(work, 'timeout');
+    const r = await migbench(['run', file, '--hosts', HOSTS, '--out', out]);
+    assert.equal(r.code, 0, `a timeout is a result, not a failure:\n${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /2 of 2 trials recorded .*; 2 reached their timeout/);
+    const rows = readTrials(join(out, 'trials.csv'));
+    assert.equal(rows.length, 2, 'both trials are recorded');
+    for (const row of rows) {
+      assert.equal(row.status, 'timeout');
+      assert.match(row.error ?? '', /no completion within 4 s; job aborted/);
+      assert.equal(row.timeout_fired, 'yes');
+      assert.equal(row.timeout_action, 'abort');
+    }
+    assert.deepEqual(await sweepLeftovers(), []);
+    assert.ok(runningOnExactlyOne(), 'the VM runs on exactly one host after aborted migrations');
+  });
+
+  test('a trial that fails before migrating (the writer cannot reach its rate) leaves nothing behind', async () => {
+    const file = join(work, 'failed.yaml');
+    writeFileSync(file, 'name: failed\nstrategies: [postcopy]\nloads:\n  - {name: impossible, size: 64, rate_mib_s: 1000000}\ndelays_ms: [30]\ndirections: a-to-b\nwarmup_s: 1\n');
+    const out = join(work, 'failed');
+    const r = await migbench(['run', file, '--hosts', HOSTS, '--out', out]);
+    assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stderr, /1 of 1 trials failed/);
+    const [row] = readTrials(join(out, 'trials.csv'));
+    assert.equal(row?.status, 'failed');
+    assert.match(row?.error ?? '', /memwriter reached .* MiB\/s during warm-up, below 80% of the asked 1000000\.0 MiB\/s/);
+    assert.equal(row?.delay_method, 'proxy', 'the relay was started before the writer failed');
+    assert.deepEqual(await sweepLeftovers(), []);
+    assert.ok(runningOnExactlyOne());
+  });
+
+  test('SIGINT in the middle of a migration: the job is aborted, nothing is recorded for it, nothing is left', async () => {
+    const file = join(work, 'sigint.yaml');
+    writeFileSync(file, `name: sigint\n${HOPELESS}repetitions: 3\ntimeout: {seconds: 120, action: abort}\n`);
+    const out = join(work, 'sigint');
+    const child = execa(process.execPath, [BIN, 'run', file, '--hosts', HOSTS, '--out', out], { cwd: ROOT, reject: false });
+    const log = join(out, 'sweep.log');
+    const until = Date.now() + 120_000;
+    while (!(existsSync(log) && readFileSync(log, 'utf8').includes('"migration started"'))) {
+      assert.ok(Date.now() < until, 'the migration never started');
+      await sleep(100);
+    }
+    await sleep(1500); // well inside the migration
+    child.kill('SIGINT');
+    const r = await child;
+    assert.equal(r.exitCode, 130, `${r.stdout}\n${r.stderr}`);
+    assert.match(String(r.stderr), /interrupted after 0 of 3 trials/);
+    assert.equal(readTrials(join(out, 'trials.csv')).length, 0, 'an interrupted trial is not a measurement');
+    const raw = readFileSync(join(out, 'raw.jsonl'), 'utf8');
+    assert.match(raw, /"event":"trial-interrupted"/);
+    assert.match(raw, /"abort":\{"code":0/);
+    assert.deepEqual(await sweepLeftovers(), []);
+    assert.ok(runningOnExactlyOne(), 'the VM runs on exactly one host after the interrupted migration');
+  });
+});

@@ -1,0 +1,44 @@
+// Last: lab down removes a lab even when part of it is broken, and leaves nothing behind.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { migbench } from '../support/cli.js';
+import { e2eSkipReason } from '../support/e2e-env.js';
+import { LAB, LAB_DIR, PREFIX, useTestLab } from '../support/test-lab.js';
+
+const skip = e2eSkipReason();
+
+function leftovers(): string[] {
+  const found: string[] = [];
+  const netns = existsSync('/run/netns') ? execFileSync('ls', ['/run/netns'], { encoding: 'utf8' }).split('\n') : [];
+  for (const ns of [`${PREFIX}A`, `${PREFIX}B`]) if (netns.includes(ns)) found.push(`netns ${ns}`);
+  try {
+    execFileSync('ip', ['link', 'show', 'dev', `${PREFIX}br0`], { stdio: 'ignore' });
+    found.push(`bridge ${PREFIX}br0`);
+  } catch {
+    /* gone, good */
+  }
+  if (existsSync(LAB_DIR)) found.push(`folder ${LAB_DIR}`);
+  const procs = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(LAB_DIR) && !l.includes('ps -eo'));
+  found.push(...procs.map((p) => `process ${p.trim()}`));
+  return found;
+}
+
+describe('lab down', { skip }, () => {
+  test('works on a partly broken lab and leaves nothing behind', async () => {
+    await useTestLab();
+    const sshdPid = Number(readFileSync(join(LAB_DIR, 'hosts', 'B', 'run', 'sshd.pid'), 'utf8'));
+    process.kill(sshdPid, 'SIGKILL');
+    const status = await migbench(['lab', 'status', ...LAB]);
+    assert.equal(status.code, 1);
+    assert.match(status.stdout, new RegExp(`NOT HEALTHY \\(.*sshd of ${PREFIX}B not running`));
+    const down = await migbench(['lab', 'down', ...LAB]);
+    assert.equal(down.code, 0, down.stderr);
+    assert.deepEqual(leftovers(), []);
+    const again = await migbench(['lab', 'down', ...LAB]);
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /nothing to do/);
+  });
+});

@@ -1,0 +1,88 @@
+// The end-to-end tests' own lab, beside any lab a user has up. Every e2e file calls useTestLab() (lab up is
+// idempotent); 99-lab-down.test removes it. Overridable so that two test runs can share a machine.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadHosts } from '../../src/config/hosts.js';
+import { run } from '../../src/remote/host.js';
+import { SshHost } from '../../src/remote/ssh.js';
+import { migbench } from './cli.js';
+
+export const LAB_DIR = process.env.MIGBENCH_E2E_DIR ?? '/tmp/migbench-e2e-lab';
+export const PREFIX = process.env.MIGBENCH_E2E_PREFIX ?? 'mbt';
+export const SUBNET = process.env.MIGBENCH_E2E_SUBNET ?? '10.77.9';
+export const LAB = ['--dir', LAB_DIR];
+export const HOSTS = join(LAB_DIR, 'hosts.yaml');
+export const GUEST_RAM = 256 * 2 ** 20;
+export const HOST_A = `${PREFIX}A`;
+export const HOST_B = `${PREFIX}B`;
+
+export async function useTestLab(): Promise<void> {
+  const up = await migbench(['lab', 'up', ...LAB, '--prefix', PREFIX, '--subnet', SUBNET]);
+  assert.equal(up.code, 0, `lab up failed:\n${up.stderr}`);
+}
+
+function netnsPids(ns: string): number[] {
+  try {
+    return execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Anything a sweep may have left on the lab's hosts or in its guest. Empty when clean. */
+export async function sweepLeftovers(): Promise<string[]> {
+  const found: string[] = [];
+  const patterns = [/delay-relay/, /virsh .*event --loop/, /virsh -q -c/, /migbench-postcopy-switch/, /migbench-watchdog/, /virsh .*migrate/];
+  for (const ns of [HOST_A, HOST_B]) {
+    for (const pid of netnsPids(ns)) {
+      const cmd = cmdline(pid);
+      if (patterns.some((p) => p.test(cmd))) found.push(`${ns}: process ${pid} ${cmd}`);
+    }
+    const qdisc = execFileSync('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'show', 'dev', 'eth0'], { encoding: 'utf8' });
+    if (/netem/.test(qdisc)) found.push(`${ns}: netem still on eth0: ${qdisc.trim()}`);
+  }
+  for (const f of readdirSync('/tmp')) if (f.startsWith('migbench-') && /^migbench-[^/]+-\d{8}-\d{6}$/.test(f)) found.push(`/tmp/${f} left on the hosts`);
+  const hosts = loadHosts(HOSTS);
+  const guest = await SshHost.connect(hosts.guest!);
+  try {
+    const ps = await run(guest, ['ps']);
+    for (const line of ps.split('\n')) if (/memwriter/.test(line)) found.push(`guest: ${line.trim()}`);
+    const tmp = await run(guest, ['ls', '/tmp']);
+    for (const f of tmp.split('\n')) if (f.startsWith('migbench-')) found.push(`guest: /tmp/${f}`);
+  } finally {
+    await guest.close();
+  }
+  return found;
+}
+
+/** virsh domstate of the lab guest on each host, through the hosts' own libvirtd. */
+export function guestStates(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const h of ['A', 'B']) {
+    const pid = Number(readFileSync(join(LAB_DIR, 'hosts', h, 'run', 'libvirtd.pid'), 'utf8'));
+    try {
+      out[`${PREFIX}${h}`] = execFileSync('nsenter', ['-t', String(pid), '-m', '-n', '-u', 'virsh', '-c', 'qemu:///system', 'domstate', 'mbvm'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      out[`${PREFIX}${h}`] = 'not defined';
+    }
+  }
+  return out;
+}
+
+export function runningOnExactlyOne(): boolean {
+  return Object.values(guestStates()).filter((s) => s === 'running').length === 1;
+}
+
+export function labExists(): boolean {
+  return existsSync(join(LAB_DIR, 'lab.json'));
+}
