@@ -24,14 +24,28 @@ const program = new Command()
 program
   .command('run')
   .description('run every trial of an experiment against two hosts; writes results/<sweep-id>/trials.csv')
-  .argument('<experiment>', 'experiment YAML file, e.g. experiments/smoke.yaml')
-  .option('--hosts <file>', 'hosts YAML file (default: ./hosts.yaml, or the lab\'s when `migbench lab up` ran)')
+  .argument('[experiment]', 'experiment YAML file, e.g. experiments/smoke.yaml (not needed with --resume)')
+  .option('--hosts <file>', 'hosts YAML file (default: ./hosts.yaml, or the lab\'s when `migbench lab up` ran; with --resume: the sweep\'s)')
   .option('--out <dir>', 'results folder (default: results/<sweep-id>)')
+  .option('--resume <dir>', 'continue the sweep in this results folder: run only the trials it does not hold yet')
+  .option('--sla <rules>', 'exit 3 when a cell breaks a rule, e.g. max:downtime_ms<=300,total_time_ms<=20000 (mean unless max:/min:/median:)')
+  .option('--junit <file>', 'write the cells as JUnit XML test cases (failed trials and SLA violations fail them)')
   .option('-q, --quiet', 'print nothing but errors')
   .option('-v, --verbose', 'print debug logs on stderr')
-  .action(async (experiment: string, opts) => {
+  .addHelpText('after', '\nExit codes: 0 ok, 1 runtime failure (a failed trial, a host problem), 2 bad input, 3 SLA violated, 4 hosts locked by another sweep, 130 interrupted.')
+  .action(async (experiment: string | undefined, opts) => {
     const { runCommand } = await import('./run.js');
     process.exitCode = await runCommand(experiment, opts);
+  });
+
+program
+  .command('cleanup')
+  .description('undo what a dead sweep left on the hosts (delays, uploaded files) and settle the VM on one host')
+  .option('--hosts <file>', 'hosts YAML file (default: ./hosts.yaml, or the lab\'s)')
+  .option('-v, --verbose', 'print debug logs on stderr')
+  .action(async (opts) => {
+    const { cleanupCommand } = await import('./cleanup.js');
+    process.exitCode = await cleanupCommand(opts);
   });
 
 program

@@ -1,5 +1,6 @@
-// `migbench run EXPERIMENT.yaml`: the whole sweep against two hosts; a line per trial, a table at the end.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+// `migbench run EXPERIMENT.yaml` (or `--resume DIR`): the sweep against two hosts; a line per trial, a table,
+// SLA gates and JUnit XML at the end.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadExperiment } from '../config/experiment.js';
 import { loadHosts } from '../config/hosts.js';
@@ -9,6 +10,10 @@ import { planTrials } from '../plan/plan.js';
 import { cellTable } from '../report/table.js';
 import { readTrials } from '../results/read-trials.js';
 import type { TrialRecord } from '../results/record.js';
+import { recordedTrials } from '../results/recorded.js';
+import { readMeta, writeMeta, type SweepMeta } from '../results/sweep-meta.js';
+import { junitXml } from '../sla/junit.js';
+import { checkSla, describeViolation, parseSla } from '../sla/sla.js';
 import { openSession } from '../sweep/session.js';
 import { runSweep, type SweepSummary } from '../sweep/sweep.js';
 import { resolveHostsFile } from './hosts-file.js';
@@ -17,62 +22,120 @@ import { stopOnSignals } from './signals.js';
 export interface RunOptions {
   readonly hosts?: string;
   readonly out?: string;
+  readonly resume?: string;
+  readonly sla?: string;
+  readonly junit?: string;
   readonly quiet?: boolean;
   readonly verbose?: boolean;
 }
 
-export async function runCommand(experimentFile: string, opts: RunOptions): Promise<number> {
-  let summary: SweepSummary;
-  const experiment = loadExperiment(experimentFile);
-  const hostsFile = resolveHostsFile(opts.hosts);
-  const hosts = loadHosts(hostsFile);
-  const sweepId = `${experiment.name}-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
+interface Target {
+  readonly experimentFile: string;
+  readonly outDir: string;
+  readonly sweepId: string;
+  readonly hostsFile: string;
+  readonly meta: SweepMeta | undefined;
+}
+
+/** A new sweep, or the one in --resume DIR. */
+function target(experimentArg: string | undefined, opts: RunOptions): Target {
+  if (opts.resume !== undefined) {
+    if (opts.out !== undefined) throw new InputError('--resume and --out both name the results folder — give only --resume DIR');
+    const dir = resolve(opts.resume);
+    const meta = readMeta(dir);
+    const experimentFile = join(dir, 'experiment.yaml');
+    if (experimentArg !== undefined && readFileSync(experimentArg, 'utf8') !== readFileSync(experimentFile, 'utf8')) {
+      throw new InputError(`${experimentArg} differs from the experiment of the sweep in ${dir} — resume without naming it, or start a new sweep`);
+    }
+    return { experimentFile, outDir: dir, sweepId: meta.sweepId, hostsFile: opts.hosts ?? meta.hostsFile, meta };
+  }
+  if (experimentArg === undefined) throw new InputError('no experiment file — migbench run EXPERIMENT.yaml, or migbench run --resume RESULTS_DIR');
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const experiment = loadExperiment(experimentArg);
+  const sweepId = `${experiment.name}-${stamp}`;
   const outDir = resolve(opts.out ?? join('results', sweepId));
   if (existsSync(outDir) && readdirSync(outDir).length > 0) {
-    throw new InputError(`results folder ${outDir} is not empty — choose another with --out`);
+    throw new InputError(`results folder ${outDir} is not empty — choose another with --out, or continue it with --resume ${outDir}`);
   }
+  return { experimentFile: experimentArg, outDir, sweepId, hostsFile: resolveHostsFile(opts.hosts), meta: undefined };
+}
+
+export async function runCommand(experimentArg: string | undefined, opts: RunOptions): Promise<number> {
+  const t = target(experimentArg, opts);
+  const experiment = loadExperiment(t.experimentFile);
+  const hosts = loadHosts(t.hostsFile);
+  const rules = opts.sla === undefined ? [] : parseSla(opts.sla);
+  const skip = t.meta ? recordedTrials(t.outDir) : new Set<number>();
+  const trials = planTrials(experiment);
   const consoleLevel = opts.quiet ? 'error' : opts.verbose ? 'debug' : 'warn';
   const say = (line: string) => {
     if (!opts.quiet) process.stdout.write(`${line}\n`);
   };
-  const controller = stopOnSignals((sig) => process.stderr.write(`migbench: ${sig}: aborting the running migration and stopping (again to exit at once)\n`));
-  // Connect and check both hosts before anything is written or changed.
-  const session = await openSession(hosts, experiment, sweepId, createLogger({ consoleLevel }));
-  try {
-    if (controller.signal.aborted) {
-      process.stderr.write('migbench: interrupted before the first trial; nothing was measured\n');
-      return 130;
+
+  let summary: SweepSummary | undefined;
+  if (skip.size < trials.length) {
+    const controller = stopOnSignals((sig) => process.stderr.write(`migbench: ${sig}: aborting the running migration and stopping (again to exit at once)\n`));
+    // Lock, clean up after dead sweeps, connect and check both hosts — before anything is written.
+    const session = await openSession(hosts, experiment, { sweepId: t.sweepId, resultsDir: t.outDir }, createLogger({ consoleLevel }));
+    try {
+      if (controller.signal.aborted) {
+        process.stderr.write('migbench: interrupted before the first trial; nothing was measured\n');
+        return 130;
+      }
+      mkdirSync(t.outDir, { recursive: true });
+      const run = { startedAt: new Date().toISOString(), pid: process.pid, resumed: t.meta !== undefined };
+      if (!t.meta) copyFileSync(t.experimentFile, join(t.outDir, 'experiment.yaml'));
+      writeMeta(t.outDir, {
+        sweepId: t.sweepId,
+        hostsFile: resolve(t.hostsFile),
+        domain: hosts.domain,
+        hosts: [hosts.a.name, hosts.b.name],
+        planned: trials.length,
+        startedAt: t.meta?.startedAt ?? run.startedAt,
+        runs: [...(t.meta?.runs ?? []), run],
+      });
+      const log = createLogger({ file: join(t.outDir, 'sweep.log'), consoleLevel });
+      const delay = experiment.delays_ms.some((d) => d > 0) ? `, delay by ${session.delayMethod}` : '';
+      say(`sweep ${t.sweepId}: ${trials.length} trials${skip.size ? ` (${skip.size} already recorded, resuming)` : ''}, ${hosts.a.name} <-> ${hosts.b.name}, domain ${hosts.domain}${delay}`);
+      say(`results: ${t.outDir}`);
+      summary = await runSweep(session, {
+        sweepId: t.sweepId,
+        experiment,
+        outDir: t.outDir,
+        log,
+        signal: controller.signal,
+        skip,
+        onTrial: (r, done, total) => say(trialLine(r, done, total)),
+      });
+    } finally {
+      await session.close();
     }
-    mkdirSync(outDir, { recursive: true });
-    copyFileSync(experimentFile, join(outDir, 'experiment.yaml'));
-    const trials = planTrials(experiment);
-    writeFileSync(
-      join(outDir, 'sweep.json'),
-      `${JSON.stringify({ sweepId, experiment, hostsFile: resolve(hostsFile), domain: hosts.domain, hosts: [hosts.a.name, hosts.b.name], planned: trials.length, startedAt: new Date().toISOString() }, null, 2)}\n`,
-    );
-    const log = createLogger({ file: join(outDir, 'sweep.log'), consoleLevel });
-    say(`sweep ${sweepId}: ${trials.length} trials, ${hosts.a.name} <-> ${hosts.b.name}, domain ${hosts.domain}${session.delayMethod && experiment.delays_ms.some((d) => d > 0) ? `, delay by ${session.delayMethod}` : ''}`);
-    say(`results: ${outDir}`);
-    summary = await runSweep(session, {
-      sweepId,
-      experiment,
-      outDir,
-      log,
-      signal: controller.signal,
-      onTrial: (r, done, total) => say(trialLine(r, done, total)),
-    });
-  } finally {
-    await session.close();
+  } else {
+    say(`all ${trials.length} trials of ${t.sweepId} are already recorded`);
   }
-  const rows = readTrials(join(outDir, 'trials.csv'));
+
+  const rows = existsSync(join(t.outDir, 'trials.csv')) ? readTrials(join(t.outDir, 'trials.csv')) : [];
   if (rows.length > 0) say(`\n${cellTable(rows)}\n`);
-  const timedOut = summary.timedOut > 0 ? `; ${summary.timedOut} reached their timeout (status timeout: e.g. a pre-copy that did not converge)` : '';
-  say(`${summary.recorded} of ${summary.planned} trials recorded in ${join(outDir, 'trials.csv')}${timedOut}`);
-  if (summary.interrupted) {
-    process.stderr.write(`migbench: interrupted after ${summary.recorded} of ${summary.planned} trials; results so far are in ${outDir}\n`);
+  const timeouts = rows.filter((r) => r.status === 'timeout').length;
+  const timedOut = timeouts > 0 ? `; ${timeouts} reached their timeout (status timeout: e.g. a pre-copy that did not converge)` : '';
+  say(`${rows.length} of ${trials.length} trials recorded in ${join(t.outDir, 'trials.csv')}${timedOut}`);
+  const checks = checkSla(rows, rules);
+  if (opts.junit) writeFileSync(opts.junit, junitXml(t.sweepId, rows, checks));
+  if (summary?.interrupted) {
+    process.stderr.write(`migbench: interrupted after ${rows.length} of ${trials.length} trials; continue with: migbench run --resume ${t.outDir}\n`);
     return 130;
   }
-  if (summary.failed > 0) throw new RuntimeError(`${summary.failed} of ${summary.recorded} trials failed — see the error column of ${join(outDir, 'trials.csv')} and ${join(outDir, 'sweep.log')}`);
+  // the whole results folder decides, so that a resumed sweep ends as an uninterrupted one would
+  const failed = rows.filter((r) => r.status === 'failed').length;
+  if (failed > 0) {
+    throw new RuntimeError(`${failed} of ${rows.length} trials failed — see the error column of ${join(t.outDir, 'trials.csv')} and ${join(t.outDir, 'sweep.log')}`);
+  }
+  const broken = checks.filter((c) => !c.ok);
+  if (broken.length > 0) {
+    for (const c of broken) process.stderr.write(`migbench: SLA violated: ${describeViolation(c)}\n`);
+    return EXIT.sla;
+  }
+  if (rules.length > 0) say(`SLA met: ${rules.map((r) => r.text).join(', ')} in all ${checks.length / rules.length} cells`);
   return EXIT.ok;
 }
 

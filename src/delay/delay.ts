@@ -2,6 +2,7 @@
 // delay relay on the destination. A trial turns the delay on before migrating and off afterwards.
 import type { DelayOptions } from '../config/experiment.js';
 import { errorMessage, RuntimeError } from '../errors.js';
+import type { Undo } from '../guard/journal.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import { applyNetem, type AppliedNetem } from './netem.js';
 import { startRelay, type RelayReport } from './proxy.js';
@@ -40,14 +41,15 @@ export async function applyDelay(
   o: DelayOptions,
   source: DelayEnd,
   destination: DelayEnd,
+  undo: Undo,
 ): Promise<ActiveDelay> {
   if (oneWayMs === 0) {
     return { record: { method: 'none', oneWayMs: 0, jitterMs: 0, lossPct: 0, where: '', windowKiB: undefined }, remove: async () => ({}) };
   }
-  return method === 'netem' ? applyNetemDelay(oneWayMs, o, source, destination) : applyRelayDelay(oneWayMs, o, destination);
+  return method === 'netem' ? applyNetemDelay(oneWayMs, o, source, destination, undo) : applyRelayDelay(oneWayMs, o, destination);
 }
 
-async function applyNetemDelay(oneWayMs: number, o: DelayOptions, source: DelayEnd, destination: DelayEnd): Promise<ActiveDelay> {
+async function applyNetemDelay(oneWayMs: number, o: DelayOptions, source: DelayEnd, destination: DelayEnd, undo: Undo): Promise<ActiveDelay> {
   const ends = o.where === 'both' ? [source, destination] : o.where === 'source' ? [source] : [destination];
   const applied: AppliedNetem[] = [];
   const removeAll = async () => {
@@ -59,7 +61,7 @@ async function applyNetemDelay(oneWayMs: number, o: DelayOptions, source: DelayE
     for (const end of ends) {
       const iface = end.host.spec.netemInterface;
       if (!iface) throw new RuntimeError(`${end.host.spec.name}: no netem_interface in the hosts file — name the interface that carries the migration stream`);
-      applied.push(await applyNetem(end.host.remote, iface, { delayMs: oneWayMs, jitterMs: o.jitter_ms, lossPct: o.loss_pct }));
+      applied.push(await applyNetem(end.host.remote, iface, { delayMs: oneWayMs, jitterMs: o.jitter_ms, lossPct: o.loss_pct }, undo));
     }
   } catch (err) {
     await removeAll().catch(() => undefined);

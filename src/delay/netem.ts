@@ -1,6 +1,7 @@
 // tc netem on real hosts: build the command, apply it on an interface, verify it by reading it back, and put
 // back exactly what was there before.
 import { InputError, RuntimeError } from '../errors.js';
+import type { Undo } from '../guard/journal.js';
 import { run, type Host } from '../remote/host.js';
 import { describeQdisc, parseQdiscs, rootQdisc, type Qdisc } from './qdisc.js';
 
@@ -60,6 +61,12 @@ export async function showRoot(host: Host, iface: string): Promise<Qdisc | undef
   return rootQdisc(parseQdiscs(res.stdout));
 }
 
+/** The command the undo journal keeps: safe to run again, and a no-op once the interface is back. */
+export function crashUndoArgv(iface: string, plan: RestorePlan): string[] {
+  if (plan.kind === 'replace') return plan.argv;
+  return ['sh', '-c', 'if tc qdisc show dev "$1" | grep -q "^qdisc netem .* root"; then tc qdisc del dev "$1" root; fi', 'migbench-undo-netem', iface];
+}
+
 export interface AppliedNetem {
   readonly host: string;
   readonly iface: string;
@@ -69,14 +76,16 @@ export interface AppliedNetem {
   remove(): Promise<void>;
 }
 
-export async function applyNetem(host: Host, iface: string, s: NetemSettings): Promise<AppliedNetem> {
+export async function applyNetem(host: Host, iface: string, s: NetemSettings, undo: Undo): Promise<AppliedNetem> {
   const before = await showRoot(host, iface);
   const plan = restorePlan(host.name, iface, before);
+  const marker = await undo.will(host, `netem on ${iface} (before: ${describeQdisc(before)})`, crashUndoArgv(iface, plan));
   const restore = async () => {
     await run(host, plan.argv);
     const now = await showRoot(host, iface);
     const ok = plan.kind === 'delete-root' ? now?.kind !== 'netem' && (now?.handle ?? '0') === '0' : describeQdisc(now) === describeQdisc(before);
     if (!ok) throw new RuntimeError(`${host.name}: ${iface} still has ${describeQdisc(now)} after removing netem (before: ${describeQdisc(before)}) — check it with tc qdisc show dev ${iface}`);
+    await undo.done(host, marker);
   };
   await run(host, netemArgs(iface, s));
   const applied = await showRoot(host, iface);

@@ -35,7 +35,9 @@ export class EventStream {
 
   constructor(readonly host: LibvirtHost) {}
 
+  /** (Re)starts the stream on the host's current connection. */
   start(): void {
+    void this.proc?.stop().catch(() => undefined);
     const args = ['event', '--loop', '--all'];
     if (this.host.eventTimestamps) args.push('--timestamp');
     this.proc = this.host.remote.start(this.host.virsh.argv(args), {

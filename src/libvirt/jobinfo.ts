@@ -5,7 +5,8 @@
 export type JobType = 'none' | 'bounded' | 'unbounded' | 'completed' | 'failed' | 'cancelled' | 'unknown';
 
 export interface JobInfo {
-  readonly format: 'rawstats' | 'human';
+  /** 'sample': partial statistics of a job that never completed (the last sample before it was aborted). */
+  readonly format: 'rawstats' | 'human' | 'sample';
   readonly type: JobType;
   /** e.g. "outgoing migration", "incoming migration". */
   readonly operation: string | undefined;

@@ -1,28 +1,89 @@
-// A connected host as migbench uses it: the SSH connection, virsh on it, and what its virsh can do.
+// A connected host as migbench uses it: the SSH connection, virsh on it, and what its virsh can do. The
+// connection can be replaced (reconnect) between trials; code reads `remote` and `virsh` when it needs them.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { HostSpec } from '../config/hosts.js';
-import type { Host } from '../remote/host.js';
-import { SshHost } from '../remote/ssh.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { SshError, SshHost } from '../remote/ssh.js';
 import { Virsh, type JobInfoSupport, type VirshVersions } from './virsh.js';
 
-export interface LibvirtHost {
-  readonly spec: HostSpec;
-  readonly remote: Host;
-  readonly virsh: Virsh;
+export interface HostAbilities {
   readonly versions: VirshVersions;
   readonly jobInfo: JobInfoSupport;
   /** Whether this virsh can stamp events with the host time (`virsh event --timestamp`). */
   readonly eventTimestamps: boolean;
+  /** `virsh migrate --postcopy-resume` (recovering a broken post-copy migration). */
+  readonly postcopyResume: boolean;
 }
 
-export async function openLibvirtHost(spec: HostSpec): Promise<LibvirtHost> {
-  const remote = await SshHost.connect(spec);
-  try {
-    const virsh = new Virsh(remote);
-    const [versions, jobInfo, eventHelp] = await Promise.all([virsh.versions(), virsh.jobInfoSupport(), virsh.exec(['help', 'event'])]);
-    return { spec, remote, virsh, versions, jobInfo, eventTimestamps: eventHelp.stdout.includes('--timestamp') };
-  } catch (err) {
-    await remote.close();
-    throw err;
+async function probe(virsh: Virsh): Promise<HostAbilities> {
+  const [versions, jobInfo, eventHelp, migrateHelp] = await Promise.all([
+    virsh.versions(),
+    virsh.jobInfoSupport(),
+    virsh.exec(['help', 'event']),
+    virsh.exec(['help', 'migrate']),
+  ]);
+  return {
+    versions,
+    jobInfo,
+    eventTimestamps: eventHelp.stdout.includes('--timestamp'),
+    postcopyResume: migrateHelp.stdout.includes('--postcopy-resume'),
+  };
+}
+
+export class LibvirtHost {
+  private constructor(
+    readonly spec: HostSpec,
+    private ssh: SshHost,
+    private readonly abilities: HostAbilities,
+  ) {}
+
+  static async open(spec: HostSpec): Promise<LibvirtHost> {
+    const ssh = await SshHost.connect(spec);
+    try {
+      return new LibvirtHost(spec, ssh, await probe(new Virsh(ssh)));
+    } catch (err) {
+      await ssh.close();
+      throw err;
+    }
+  }
+
+  get remote(): SshHost {
+    return this.ssh;
+  }
+  get virsh(): Virsh {
+    return new Virsh(this.ssh);
+  }
+  get versions(): VirshVersions {
+    return this.abilities.versions;
+  }
+  get jobInfo(): JobInfoSupport {
+    return this.abilities.jobInfo;
+  }
+  get eventTimestamps(): boolean {
+    return this.abilities.eventTimestamps;
+  }
+  get postcopyResume(): boolean {
+    return this.abilities.postcopyResume;
+  }
+  get connected(): boolean {
+    return this.ssh.connected;
+  }
+
+  /** A new connection, retried with exponential backoff (1, 2, 4… s) for up to `budgetMs`. */
+  async reconnect(log: Logger, budgetMs = 120_000): Promise<void> {
+    await this.ssh.close().catch(() => undefined);
+    const until = Date.now() + budgetMs;
+    for (let wait = 1000; ; wait = Math.min(wait * 2, 16_000)) {
+      try {
+        this.ssh = await SshHost.connect(this.spec);
+        log.info({ host: this.spec.name }, 'reconnected');
+        return;
+      } catch (err) {
+        if (!(err instanceof SshError) || err.kind === 'auth' || err.kind === 'host-key' || Date.now() + wait > until) throw err;
+        log.warn({ host: this.spec.name, err: errorMessage(err), retryInMs: wait }, 'reconnecting');
+        await sleep(wait);
+      }
+    }
   }
 }
-

@@ -1,5 +1,6 @@
-// The table `migbench run` prints at the end: one line per cell (strategy × load × delay × direction), means of the
-// completed trials, failures counted apart (never averaged in as zeros).
+// The table `migbench run` prints at the end: one line per cell (strategy × load × delay × direction), means of
+// the completed trials, failures and timeouts counted apart (never averaged in as zeros).
+import { groupCells } from '../results/cells.js';
 import { num, type TrialRow } from '../results/read-trials.js';
 
 interface Metric {
@@ -21,19 +22,15 @@ const METRICS: readonly Metric[] = [
 ];
 
 export function cellTable(rows: readonly TrialRow[]): string {
-  const cells = new Map<string, TrialRow[]>();
-  for (const r of rows) {
-    const key = [r.strategy, r.load ?? 'idle', r.delay_ms ?? '0', r.direction].join('\t');
-    cells.set(key, [...(cells.get(key) ?? []), r]);
-  }
-  const header = ['strategy', 'load', 'delay ms', 'direction', 'ok', 'failed', ...METRICS.map((m) => `mean ${m.header}`)];
-  const body = [...cells.entries()].map(([key, rs]) => {
-    const ok = rs.filter((r) => r.status === 'completed');
+  const header = ['strategy', 'load', 'delay ms', 'direction', 'ok', 'failed', 'timeout', ...METRICS.map((m) => `mean ${m.header}`)];
+  const body = groupCells(rows).map((c) => {
+    const ok = c.rows.filter((r) => r.status === 'completed');
     const means = METRICS.map((m) => {
       const xs = ok.map((r) => num(r, m.column)).filter((x): x is number => x !== undefined);
       return xs.length === 0 ? '-' : (xs.reduce((a, b) => a + b, 0) / xs.length / m.scale).toFixed(m.digits);
     });
-    return [...key.split('\t'), String(ok.length), String(rs.length - ok.length), ...means];
+    const count = (status: string) => String(c.rows.filter((r) => r.status === status).length);
+    return [c.strategy, c.load, c.delayMs, c.direction, String(ok.length), count('failed'), count('timeout'), ...means];
   });
   return formatTable(header, body, 4);
 }

@@ -86,7 +86,7 @@ export const COLUMNS: readonly Column[] = [
   jobStat('page_size_bytes', 'bytes', 'memory_page_size', 'Page size', 'Guest page size.'),
   column('postcopy_switch_ms', 'ms', 'controller clock', 'For the `postcopy` strategy: when libvirt accepted `virsh migrate-postcopy`, in ms after `virsh migrate` started; empty otherwise.', (r) => ms(r.postcopySwitchMs)),
   column('ram_bytes', 'bytes', '`virsh dominfo` Max memory', "The guest's configured RAM.", (r) => r.ramBytes),
-  column('stats_format', '', 'migbench', '`rawstats` (exact integers) or `human` (virsh table, sizes rounded to 0.001 of their unit).', (r) => r.job?.format),
+  column('stats_format', '', 'migbench', '`rawstats` (exact integers), `human` (virsh table, sizes rounded to 0.001 of their unit), or `sample` (a job that timed out: its last sample before the abort, so the statistics are partial).', (r) => r.job?.format),
   column('libvirt_version', '', '`virsh version --daemon`', 'libvirt daemon version on the source host.', (r) => r.libvirtVersion),
   column('qemu_version', '', '`virsh version --daemon`', 'Hypervisor version on the source host.', (r) => r.qemuVersion),
 ];

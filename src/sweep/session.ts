@@ -1,15 +1,19 @@
-// Everything a sweep sets up before its first trial and takes down after its last: SSH connections to both
-// hosts (and the guest), the checks, the delay method, uploaded helpers, event streams and clock offsets.
+// Everything a sweep sets up before its first trial and takes down after its last: the locks, SSH connections
+// to both hosts (and the guest), cleanup of what a dead sweep left, the checks, the delay method, uploaded
+// helpers (journaled), event streams and clock offsets — and keeping all that healthy between trials.
 import type { Experiment } from '../config/experiment.js';
 import type { Hosts } from '../config/hosts.js';
 import { errorMessage, InputError, RuntimeError } from '../errors.js';
 import { hasNetem } from '../delay/netem.js';
 import { uploadRelay } from '../delay/proxy.js';
+import { lockHost, type HostLock } from '../guard/host-lock.js';
+import { Journal } from '../guard/journal.js';
+import { settleDomain } from '../guard/recover.js';
+import { pairKey, SweepLock } from '../guard/sweep-lock.js';
 import { measureClockOffset } from '../libvirt/clock.js';
 import { EventStream } from '../libvirt/events.js';
-import { openLibvirtHost, type LibvirtHost } from '../libvirt/libvirt-host.js';
+import { LibvirtHost } from '../libvirt/libvirt-host.js';
 import type { Logger } from '../log/logger.js';
-import type { Host } from '../remote/host.js';
 import { SshHost } from '../remote/ssh.js';
 import type { GuestAccess, TrialContext } from '../trial/context.js';
 import { prepareWriter } from '../workload/writer.js';
@@ -24,17 +28,27 @@ export interface Session {
   readonly guest: GuestAccess | undefined;
   readonly events: ReadonlyMap<string, EventStream>;
   readonly clockOffsetMs: ReadonlyMap<string, number>;
-  /** What the setup found, for raw.jsonl. */
+  readonly journal: Journal;
+  /** What the setup found and did, for raw.jsonl. */
   readonly facts: Record<string, unknown>;
-  /** Stops event streams, removes uploaded files, closes connections. Never throws. */
+  /** Between trials: reconnects lost host connections (with backoff), retakes their locks, undoes what is left. */
+  ensureHealthy(log: Logger): Promise<string[]>;
+  /** Between trials, once the VM runs again: reconnects the guest if its connection dropped. */
+  ensureGuest(): Promise<string[]>;
+  /** Stops event streams, removes uploaded files, releases locks, closes connections. Never throws. */
   close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  readonly sweepId: string;
+  readonly resultsDir: string | undefined;
 }
 
 export function workDir(sweepId: string): string {
   return `/tmp/migbench-${sweepId}`;
 }
 
-export async function openSession(hosts: Hosts, experiment: Experiment, sweepId: string, log: Logger): Promise<Session> {
+export async function openSession(hosts: Hosts, experiment: Experiment, opts: SessionOptions, log: Logger): Promise<Session> {
   const needsGuest = experiment.loads.some((l) => l.kind === 'writer');
   if (needsGuest && !hosts.guest) {
     throw new InputError(`the experiment has memwriter loads but ${hosts.file} has no guest: section — give the guest's address and SSH access (README "hosts.yaml")`);
@@ -44,60 +58,132 @@ export async function openSession(hosts: Hosts, experiment: Experiment, sweepId:
     for (const step of undo.splice(0).reverse()) await step().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'cleanup step failed'));
   };
   try {
-    const [a, b] = await Promise.allSettled([openLibvirtHost(hosts.a), openLibvirtHost(hosts.b)]);
+    const lock = SweepLock.acquire(pairKey(hosts.a, hosts.b), { sweepId: opts.sweepId, resultsDir: opts.resultsDir, hostsFile: hosts.file });
+    undo.push(async () => lock.release());
+    const journal = new Journal(lock, opts.sweepId);
+    /** Markers of changes that last the whole sweep: not undone between trials. */
+    const sweepLong = new Set<string>();
+    const facts: Record<string, unknown> = {};
+    if (lock.inherited) {
+      facts.inheritedFrom = lock.inherited.sweepId;
+      log.warn({ from: lock.inherited.sweepId, pid: lock.inherited.pid }, 'a sweep on these hosts died; cleaning up what it left');
+    }
+
+    const [a, b] = await Promise.allSettled([LibvirtHost.open(hosts.a), LibvirtHost.open(hosts.b)]);
     for (const r of [a, b]) if (r.status === 'fulfilled') undo.push(() => r.value.remote.close());
     if (a.status === 'rejected') throw a.reason;
     if (b.status === 'rejected') throw b.reason;
     const pair = [a.value, b.value] as const;
-    const checked = await preflight(pair, hosts.domain, log);
-    const dir = workDir(sweepId);
+    const hostLocks = new Map<string, HostLock>();
+    for (const h of pair) hostLocks.set(h.spec.name, await lockHost(h.remote, opts.sweepId));
+    undo.push(async () => Promise.all([...hostLocks.values()].map((l) => l.release())));
 
+    // What a dead sweep left on these hosts: its markers name the commands that undo it.
+    const cleaned: string[] = [];
+    for (const h of pair) {
+      const r = await journal.replay(h.remote);
+      cleaned.push(...r.undone);
+      if (r.failed.length) throw new RuntimeError(`could not undo what an earlier sweep left: ${r.failed.join('; ')} — fix it by hand, then run \`migbench cleanup\``);
+    }
+    const settled = await settleDomain(pair, hosts.domain, log);
+    cleaned.push(...settled.actions);
+    if (cleaned.length) {
+      facts.cleanedUp = cleaned;
+      log.warn({ cleaned }, 'cleaned up before the sweep');
+    }
+
+    const checked = await preflight(pair, hosts.domain, log);
+    const dir = workDir(opts.sweepId);
     const delayed = experiment.delays_ms.some((d) => d > 0);
     const delayMethod = delayed ? await chooseDelayMethod(pair, experiment, log) : 'proxy';
     const relayScripts = new Map<string, string>();
     if (delayed && delayMethod === 'proxy') {
       for (const h of pair) {
-        undo.push(() => h.remote.exec(['rm', '-rf', dir]));
+        const id = await journal.will(h.remote, `uploaded ${dir}`, ['rm', '-rf', dir]);
+        sweepLong.add(id);
+        undo.push(async () => {
+          await h.remote.exec(['rm', '-rf', dir]);
+          await journal.done(h.remote, id);
+        });
         relayScripts.set(h.spec.name, await uploadRelay(h.remote, dir));
       }
     }
 
     let guest: GuestAccess | undefined;
     const guestSpec = hosts.guest;
+    const connectGuest = async () => {
+      const via = guestSpec?.via === undefined ? undefined : pair.find((h) => h.spec.name === guestSpec.via);
+      return SshHost.connect(guestSpec!, via?.remote);
+    };
     if (needsGuest && guestSpec) {
-      const via = guestSpec.via === undefined ? undefined : pair.find((h) => h.spec.name === guestSpec.via);
-      const host: Host = await SshHost.connect(guestSpec, via?.remote as SshHost | undefined);
-      undo.push(() => host.close());
-      undo.push(() => host.exec(['rm', '-rf', dir]));
-      const writer = await prepareWriter(host, dir, guestSpec.memwriter);
-      log.info({ impl: writer.impl }, 'memwriter ready in the guest');
-      guest = { host, writer };
+      const host = await connectGuest();
+      guest = { host, writer: undefined };
+      undo.push(() => guest!.host.close());
+      cleaned.push(...(await journal.replay(host)).undone);
+      const id = await journal.will(host, `uploaded ${dir}`, ['rm', '-rf', dir]);
+      sweepLong.add(id);
+      undo.push(async () => {
+        await guest!.host.exec(['rm', '-rf', dir]);
+        await journal.done(guest!.host, id);
+      });
+      guest = { host, writer: await prepareWriter(host, dir, guestSpec.memwriter) };
+      log.info({ impl: guest.writer!.impl }, 'memwriter ready in the guest');
     }
 
     const clockOffsetMs = new Map<string, number>();
-    const events = new Map<string, EventStream>();
     const offsets: Record<string, unknown> = {};
-    for (const h of pair) {
+    const measureOffset = async (h: LibvirtHost) => {
       const o = await measureClockOffset(h.remote);
       clockOffsetMs.set(h.spec.name, o.offsetMs);
       offsets[h.spec.name] = o;
+    };
+    const events = new Map<string, EventStream>();
+    for (const h of pair) {
+      await measureOffset(h);
       const stream = new EventStream(h);
       stream.start();
       undo.push(() => stream.stop());
       events.set(h.spec.name, stream);
     }
-    return {
+
+    const session: Session = {
       hosts,
       pair,
       checked,
       delayMethod,
       relayScripts,
-      guest,
+      get guest() {
+        return guest;
+      },
       events,
       clockOffsetMs,
-      facts: { delayMethod: delayed ? delayMethod : 'none', clockOffsets: offsets, memwriter: guest?.writer?.impl },
+      journal,
+      facts: { ...facts, delayMethod: delayed ? delayMethod : 'none', clockOffsets: offsets, memwriter: guest?.writer?.impl },
+      async ensureHealthy(l) {
+        const done: string[] = [];
+        for (const h of pair) {
+          if (!h.connected) {
+            await h.reconnect(l);
+            hostLocks.set(h.spec.name, await lockHost(h.remote, opts.sweepId));
+            events.get(h.spec.name)!.start();
+            await measureOffset(h);
+            done.push(`${h.spec.name}: reconnected`);
+          }
+          // anything a trial could not undo (e.g. its connection broke) is undone now
+          const r = await journal.replay(h.remote, sweepLong);
+          done.push(...r.undone);
+          if (r.failed.length) throw new RuntimeError(`could not undo on ${h.spec.name}: ${r.failed.join('; ')} — fix it by hand`);
+        }
+        return done;
+      },
+      async ensureGuest() {
+        if (!guest || (guest.host as SshHost).connected) return [];
+        guest = { host: await connectGuest(), writer: guest.writer };
+        return ['guest: reconnected'];
+      },
       close,
     };
+    return session;
   } catch (err) {
     await close();
     throw err;
@@ -135,8 +221,11 @@ export function trialContext(s: Session, base: Pick<TrialContext, 'sweepId' | 'e
     ramBytes: s.checked.ramBytes,
     delayMethod: s.delayMethod,
     relayScripts: s.relayScripts,
-    guest: s.guest,
+    get guest() {
+      return s.guest;
+    },
     events: s.events,
     clockOffsetMs: s.clockOffsetMs,
+    undo: s.journal,
   };
 }

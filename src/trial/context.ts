@@ -1,5 +1,6 @@
 // Everything a trial needs from its sweep: connected hosts, the guest, event streams, clock offsets.
 import type { Experiment } from '../config/experiment.js';
+import type { Undo } from '../guard/journal.js';
 import type { EventStream } from '../libvirt/events.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import type { Logger } from '../log/logger.js';
@@ -28,6 +29,8 @@ export interface TrialContext {
   /** Host name → host clock minus controller clock, ms. */
   readonly clockOffsetMs: ReadonlyMap<string, number>;
   readonly log: Logger;
+  /** Where changes that must be undone even if migbench dies are journaled. */
+  readonly undo: Undo;
   /** Aborted by SIGINT/SIGTERM: the running job is aborted and the trial is reported as interrupted. */
   readonly signal?: AbortSignal;
 }

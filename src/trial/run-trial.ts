@@ -39,7 +39,7 @@ export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtH
   let guestPause: GuestPause | undefined;
 
   try {
-    delay = await applyDelay(ctx.delayMethod, trial.delayMs, experiment.delay, hostEnd(ctx, source), hostEnd(ctx, destination));
+    delay = await applyDelay(ctx.delayMethod, trial.delayMs, experiment.delay, hostEnd(ctx, source), hostEnd(ctx, destination), ctx.undo);
     if (trial.load.kind === 'writer') {
       if (!ctx.guest?.writer) throw new Error('internal: writer load without a prepared guest');
       load = await startGuestLoad(ctx.guest.host, ctx.guest.writer, trial.load, ctx.ramBytes, experiment.warmup_s, ctx.signal);
@@ -89,7 +89,12 @@ export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtH
     failure = 'the migration stream did not pass through the delay relay';
   }
   let status: TrialStatus = failure === undefined ? 'completed' : m?.abortReason === 'timeout' ? 'timeout' : 'failed';
-  if (status === 'timeout') failure = `no completion within ${experiment.timeout.seconds} s; job aborted (${failure})`;
+  if (status === 'timeout') {
+    failure = `no completion within ${experiment.timeout.seconds} s; job aborted (${failure})`;
+    // what the job had done when it was aborted: its last sample
+    const last = m?.samples.at(-1);
+    if (last) job = { format: 'sample', type: last.type, operation: 'outgoing migration', stats: last.stats, fields: {}, unknown: [] };
+  }
 
   // A completed migration must leave the VM running on the destination.
   try {

@@ -42,6 +42,26 @@ describe('lab and bad input', { skip }, () => {
     assert.equal(status.stdout.match(/mbvm: running/g)?.length, 1, 'the guest runs on exactly one host');
   });
 
+  test('CI use: --quiet prints nothing, --sla exits 3 naming the cells, --junit writes the cells; resume of a complete sweep re-checks', async () => {
+    const exp = file('ci.yaml', 'name: ci\nstrategies: [precopy]\ndirections: both\nsettle_s: 0\n');
+    const out = join(work, 'ci');
+    const junit = join(work, 'ci.xml');
+    const r = await migbench(['run', exp, '--hosts', HOSTS, '--out', out, '--quiet', '--sla', 'max:downtime_ms<=1,total_time_ms<=600000', '--junit', junit]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(r.stdout, '', '--quiet prints nothing on stdout');
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 2, r.stderr);
+    for (const l of lines) assert.match(l, /^migbench: SLA violated: precopy idle 0ms (a-to-b|b-to-a): max downtime_ms = \d+, needs max:downtime_ms<=1 \(1 of 1 trials completed\)$/);
+    const xml = readFileSync(junit, 'utf8');
+    assert.equal(xml.match(/<testcase /g)?.length, 2);
+    assert.equal(xml.match(/<failure /g)?.length, 2);
+    assert.match(xml, /total_time_ms&lt;=600000: \d+\.\d ok/);
+    const again = await migbench(['run', '--resume', out, '--sla', 'max:downtime_ms<=100000']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /all 2 trials of ci-\d{8}-\d{6} are already recorded/);
+    assert.match(again.stdout, /SLA met: max:downtime_ms<=100000 in all 2 cells/);
+  });
+
   test('bad input: one line naming the problem, exit 2 for config, 1 for runtime; nothing written', async () => {
     const ok = file('ok.yaml', 'name: ok\nstrategies: [precopy]\n');
     const cases: Array<{ name: string; args: string[]; code: number; match: RegExp }> = [
@@ -49,6 +69,8 @@ describe('lab and bad input', { skip }, () => {
       { name: 'YAML syntax error', args: ['run', file('syntax.yaml', 'name: x\nstrategies: [precopy\nrepetitions: 1\n'), '--hosts', HOSTS], code: 2, match: /syntax\.yaml:3:1: YAML syntax error/ },
       { name: 'unknown strategy', args: ['run', file('strat.yaml', 'name: x\nstrategies: [precopy, warp-drive]\n'), '--hosts', HOSTS], code: 2, match: /strat\.yaml:2: strategies\[1\]: unknown strategy "warp-drive" — use one of: / },
       { name: 'unknown option', args: ['run', ok, '--hots', HOSTS], code: 2, match: /unknown option '--hots'/ },
+      { name: 'bad SLA rule', args: ['run', ok, '--hosts', HOSTS, '--sla', 'downtime<300'], code: 2, match: /--sla: "downtime" is not a numeric trials\.csv column/ },
+      { name: 'resume of a folder that is no sweep', args: ['run', '--resume', work], code: 2, match: /is not a migbench results folder/ },
       {
         name: 'misspelt load field',
         args: ['run', file('load.yaml', 'name: x\nstrategies: [precopy]\nloads:\n  - {name: w, size: "60%", rate_mb_s: 10}\n'), '--hosts', HOSTS],
@@ -125,7 +147,7 @@ describe('lab and bad input', { skip }, () => {
     ];
     for (const c of cases) {
       const out = join(work, `out-${c.name.replace(/\W+/g, '-')}`);
-      const r = await migbench([...c.args, '--out', out]);
+      const r = await migbench(c.args.includes('--resume') ? c.args : [...c.args, '--out', out]);
       assert.equal(r.code, c.code, `${c.name}: exit ${r.code}\n${r.stderr}`);
       assert.match(oneLineError(r), c.match, c.name);
       assert.equal(existsSync(out), false, `${c.name}: a results folder was created`);

@@ -1,8 +1,8 @@
 // The reference experiment, scaled down: memwriter loads of two rates, a network delay, pre-copy vs post-copy,
 // and the relations the measurements must show.
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { num, readTrials, type TrialRow } from '../../src/results/read-trials.js';
@@ -41,6 +41,8 @@ const downtime = (r: TrialRow) => num(r, 'downtime_ms') ?? num(r, 'event_downtim
 describe('the reference experiment on the lab', { skip }, () => {
   let loads: TrialRow[] = [];
   let delayed: TrialRow[] = [];
+
+  after(() => rmSync(work, { recursive: true, force: true }));
 
   before(async () => {
     await useTestLab();

@@ -1,8 +1,8 @@
 // Whatever happens to a trial, nothing the harness did is left behind: a trial that times out, and a sweep
 // interrupted with SIGINT in the middle of a migration.
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,7 @@ settle_s: 0
 
 describe('cleanup when trials go wrong', { skip }, () => {
   before(useTestLab);
+  after(() => rmSync(work, { recursive: true, force: true }));
 
   test('a trial that reaches its timeout is aborted and recorded as such; the sweep goes on; nothing is left', async () => {
     const file = join(work, 'timeout.yaml');

@@ -8,12 +8,12 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export async function migbench(args: readonly string[], opts: { timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
+export async function migbench(args: readonly string[], opts: { timeoutMs?: number; cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   const res = await execa(process.execPath, [BIN, ...args], {
     reject: false,
     cwd: opts.cwd ?? ROOT,
     timeout: opts.timeoutMs ?? 600_000,
-    env: { MIGBENCH_DEBUG: '' },
+    env: { MIGBENCH_DEBUG: '', ...opts.env },
   });
   return { code: res.exitCode ?? -1, stdout: String(res.stdout), stderr: String(res.stderr) };
 }

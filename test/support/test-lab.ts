@@ -21,6 +21,8 @@ export const HOST_B = `${PREFIX}B`;
 export async function useTestLab(): Promise<void> {
   const up = await migbench(['lab', 'up', ...LAB, '--prefix', PREFIX, '--subnet', SUBNET]);
   assert.equal(up.code, 0, `lab up failed:\n${up.stderr}`);
+  // a test that failed half-way may have left the guest down: every file starts from a running guest
+  if (!runningOnExactlyOne()) await restartGuest();
 }
 
 function netnsPids(ns: string): number[] {
@@ -40,7 +42,7 @@ function cmdline(pid: number): string {
 }
 
 /** Anything a sweep may have left on the lab's hosts or in its guest. Empty when clean. */
-export async function sweepLeftovers(): Promise<string[]> {
+export async function sweepLeftovers(opts: { guest?: boolean } = {}): Promise<string[]> {
   const found: string[] = [];
   const patterns = [/delay-relay/, /virsh .*event --loop/, /virsh -q -c/, /migbench-postcopy-switch/, /migbench-watchdog/, /virsh .*migrate/];
   for (const ns of [HOST_A, HOST_B]) {
@@ -52,6 +54,12 @@ export async function sweepLeftovers(): Promise<string[]> {
     if (/netem/.test(qdisc)) found.push(`${ns}: netem still on eth0: ${qdisc.trim()}`);
   }
   for (const f of readdirSync('/tmp')) if (f.startsWith('migbench-') && /^migbench-[^/]+-\d{8}-\d{6}$/.test(f)) found.push(`/tmp/${f} left on the hosts`);
+  for (const ns of [HOST_A, HOST_B]) {
+    const dir = join('/var/tmp/migbench', `host-${ns}`);
+    if (existsSync(join(dir, 'holder.json'))) found.push(`${dir}/holder.json: a host lock holder note`);
+    if (existsSync(join(dir, 'undo'))) for (const m of readdirSync(join(dir, 'undo'))) found.push(`${dir}/undo/${m}: an undo marker`);
+  }
+  if (opts.guest === false) return found;
   const hosts = loadHosts(HOSTS);
   const guest = await SshHost.connect(hosts.guest!);
   try {
@@ -85,4 +93,49 @@ export function runningOnExactlyOne(): boolean {
 
 export function labExists(): boolean {
   return existsSync(join(LAB_DIR, 'lab.json'));
+}
+
+/** virsh through a lab host's own libvirtd (not over SSH): for tests that break things. */
+export function virshOn(h: 'A' | 'B', args: readonly string[]): { code: number; out: string } {
+  const pid = Number(readFileSync(join(LAB_DIR, 'hosts', h, 'run', 'libvirtd.pid'), 'utf8'));
+  try {
+    const out = execFileSync('nsenter', ['-t', String(pid), '-m', '-n', '-u', 'virsh', '-c', 'qemu:///system', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return { code: 0, out };
+  } catch (err) {
+    const e = err as { status?: number; stdout?: string; stderr?: string };
+    return { code: e.status ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
+
+/** PID of the guest's QEMU on a lab host, if it runs there. */
+export function qemuPid(h: 'A' | 'B'): number | undefined {
+  try {
+    return Number(readFileSync(join(LAB_DIR, 'hosts', h, 'run', 'libvirt', 'qemu', 'mbvm.pid'), 'utf8').trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The VM back on host A after a test lost it: started there, reachable over SSH. */
+export async function restartGuest(): Promise<void> {
+  for (const h of ['A', 'B'] as const) if (/paused|running/.test(virshOn(h, ['domstate', 'mbvm']).out)) virshOn(h, ['destroy', 'mbvm']);
+  const started = virshOn('A', ['start', 'mbvm']);
+  assert.equal(started.code, 0, started.out);
+  const hosts = loadHosts(HOSTS);
+  const until = Date.now() + 120_000;
+  for (;;) {
+    try {
+      const g = await SshHost.connect(hosts.guest!);
+      await g.close();
+      return;
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+/** Processes serving SSH sessions on a lab host ("sshd: root@notty"): killing them drops the controller's link. */
+export function sshSessionPids(h: 'A' | 'B'): number[] {
+  return netnsPids(`${PREFIX}${h}`).filter((p) => /^sshd: \S+@notty/.test(cmdline(p)));
 }

@@ -1,0 +1,57 @@
+// `migbench cleanup`: what `migbench run` does first, on its own — take the locks, undo what a dead sweep left
+// (the markers on the hosts and guest), and settle the VM on exactly one host.
+import { loadHosts } from '../config/hosts.js';
+import { lockHost } from '../guard/host-lock.js';
+import { Journal } from '../guard/journal.js';
+import { settleDomain } from '../guard/recover.js';
+import { pairKey, SweepLock } from '../guard/sweep-lock.js';
+import { LibvirtHost } from '../libvirt/libvirt-host.js';
+import { createLogger } from '../log/logger.js';
+import { SshHost } from '../remote/ssh.js';
+import { RuntimeError } from '../errors.js';
+import { resolveHostsFile } from './hosts-file.js';
+
+export async function cleanupCommand(opts: { hosts?: string; verbose?: boolean }): Promise<number> {
+  const hosts = loadHosts(resolveHostsFile(opts.hosts));
+  const log = createLogger({ consoleLevel: opts.verbose ? 'debug' : 'warn' });
+  const sweepId = `cleanup-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
+  const lock = SweepLock.acquire(pairKey(hosts.a, hosts.b), { sweepId, resultsDir: undefined, hostsFile: hosts.file });
+  const journal = new Journal(lock, sweepId);
+  const closers: Array<() => Promise<unknown>> = [];
+  try {
+    const pair = [await LibvirtHost.open(hosts.a), await LibvirtHost.open(hosts.b)] as const;
+    for (const h of pair) closers.push(() => h.remote.close());
+    for (const h of pair) {
+      const l = await lockHost(h.remote, sweepId);
+      closers.push(() => l.release());
+    }
+    const done: string[] = [];
+    const failed: string[] = [];
+    for (const h of pair) {
+      const r = await journal.replay(h.remote);
+      done.push(...r.undone);
+      failed.push(...r.failed);
+    }
+    if (hosts.guest) {
+      try {
+        const via = pair.find((h) => h.spec.name === hosts.guest!.via);
+        const guest = await SshHost.connect(hosts.guest, via?.remote);
+        closers.push(() => guest.close());
+        const r = await journal.replay(guest);
+        done.push(...r.undone);
+        failed.push(...r.failed);
+      } catch (err) {
+        log.warn({ err: String(err) }, 'the guest is not reachable; its leftovers (uploaded files) stay');
+      }
+    }
+    const settled = await settleDomain(pair, hosts.domain, log);
+    done.push(...settled.actions);
+    for (const line of done) process.stdout.write(`undone: ${line}\n`);
+    process.stdout.write(`${done.length ? '' : 'nothing to undo; '}domain ${hosts.domain} runs on ${settled.runningOn.spec.name}\n`);
+    if (failed.length) throw new RuntimeError(`could not undo: ${failed.join('; ')} — fix it by hand`);
+    return 0;
+  } finally {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+    lock.release();
+  }
+}

@@ -1,0 +1,31 @@
+// sweep.json: what a results folder holds, so that `run --resume` and reports can find the rest.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+
+export interface SweepMeta {
+  readonly sweepId: string;
+  readonly hostsFile: string;
+  readonly domain: string;
+  readonly hosts: readonly string[];
+  readonly planned: number;
+  readonly startedAt: string;
+  /** Every (re)start of the sweep. */
+  readonly runs: ReadonlyArray<{ startedAt: string; pid: number; resumed: boolean }>;
+}
+
+export function metaPath(dir: string): string {
+  return join(dir, 'sweep.json');
+}
+
+export function readMeta(dir: string): SweepMeta {
+  try {
+    return JSON.parse(readFileSync(metaPath(dir), 'utf8')) as SweepMeta;
+  } catch {
+    throw new InputError(`${dir} is not a migbench results folder (no readable sweep.json) — give the folder a sweep wrote, e.g. results/<sweep-id>`);
+  }
+}
+
+export function writeMeta(dir: string, meta: SweepMeta): void {
+  writeFileSync(metaPath(dir), `${JSON.stringify(meta, null, 2)}\n`);
+}

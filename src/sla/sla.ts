@@ -1,0 +1,78 @@
+// Service-level gates for CI: `--sla max:downtime_ms<=300,total_time_ms<=20000`. Each rule is checked for
+// every cell of the sweep, on the cell's completed trials (mean by default; max, min or median when asked).
+import { InputError } from '../errors.js';
+import { COLUMNS } from '../results/columns.js';
+import { cellName, groupCells, type Cell } from '../results/cells.js';
+import { num, type TrialRow } from '../results/read-trials.js';
+
+export type Aggregate = 'mean' | 'max' | 'min' | 'median';
+export type Comparison = '<=' | '<' | '>=' | '>';
+
+export interface SlaRule {
+  readonly text: string;
+  readonly aggregate: Aggregate;
+  readonly metric: string;
+  readonly op: Comparison;
+  readonly limit: number;
+}
+
+export interface SlaCheck {
+  readonly cell: string;
+  readonly rule: SlaRule;
+  /** undefined when the cell has no completed trial with this metric (a violation). */
+  readonly value: number | undefined;
+  readonly ok: boolean;
+  readonly completed: number;
+  readonly trials: number;
+}
+
+const NUMERIC = new Set(COLUMNS.filter((c) => c.unit !== '' && !c.unit.includes('ISO')).map((c) => c.name).concat(['iterations', 'transferred_ram_ratio']));
+
+export function parseSla(spec: string): SlaRule[] {
+  const rules: SlaRule[] = [];
+  for (const text of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(?:(mean|max|min|median):)?([a-z_]+)\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)$/.exec(text);
+    if (!m) throw new InputError(`--sla: cannot read "${text}" — write rules like max:downtime_ms<=300,total_time_ms<=20000 (aggregate mean|max|min|median, default mean)`);
+    const metric = m[2]!;
+    if (!NUMERIC.has(metric)) throw new InputError(`--sla: "${metric}" is not a numeric trials.csv column — use one such as downtime_ms, total_time_ms, switchover_ms, data_processed_bytes (README lists them)`);
+    rules.push({ text, aggregate: (m[1] as Aggregate | undefined) ?? 'mean', metric, op: m[3] as Comparison, limit: Number(m[4]) });
+  }
+  if (rules.length === 0) throw new InputError('--sla is empty — give at least one rule, e.g. --sla max:downtime_ms<=300');
+  return rules;
+}
+
+function aggregate(xs: number[], how: Aggregate): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  switch (how) {
+    case 'mean':
+      return xs.reduce((a, b) => a + b, 0) / xs.length;
+    case 'max':
+      return sorted.at(-1)!;
+    case 'min':
+      return sorted[0]!;
+    case 'median': {
+      const mid = Math.floor(sorted.length / 2);
+      return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    }
+  }
+}
+
+function compare(v: number, op: Comparison, limit: number): boolean {
+  return op === '<=' ? v <= limit : op === '<' ? v < limit : op === '>=' ? v >= limit : v > limit;
+}
+
+export function checkCell(cell: Cell, rule: SlaRule): SlaCheck {
+  const completed = cell.rows.filter((r) => r.status === 'completed');
+  const xs = completed.map((r) => num(r, rule.metric)).filter((x): x is number => x !== undefined);
+  const value = xs.length ? aggregate(xs, rule.aggregate) : undefined;
+  return { cell: cellName(cell), rule, value, ok: value !== undefined && compare(value, rule.op, rule.limit), completed: completed.length, trials: cell.rows.length };
+}
+
+export function checkSla(rows: readonly TrialRow[], rules: readonly SlaRule[]): SlaCheck[] {
+  return groupCells(rows).flatMap((cell) => rules.map((rule) => checkCell(cell, rule)));
+}
+
+export function describeViolation(c: SlaCheck): string {
+  const value = c.value === undefined ? 'no completed trial' : `${c.rule.aggregate} ${c.rule.metric} = ${Math.round(c.value * 100) / 100}`;
+  return `${c.cell}: ${value}, needs ${c.rule.text} (${c.completed} of ${c.trials} trials completed)`;
+}
