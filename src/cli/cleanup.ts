@@ -1,6 +1,7 @@
 // `migbench cleanup`: what `migbench run` does first, on its own — take the locks, undo what a dead sweep left
 // (the markers on the hosts and guest), and settle the VM on exactly one host.
-import { loadHosts } from '../config/hosts.js';
+import { loadHostPairs, type Hosts } from '../config/hosts.js';
+import type { Logger } from '../log/logger.js';
 import { lockHost } from '../guard/host-lock.js';
 import { Journal } from '../guard/journal.js';
 import { settleDomain } from '../guard/recover.js';
@@ -12,8 +13,16 @@ import { RuntimeError } from '../errors.js';
 import { resolveHostsFile } from './hosts-file.js';
 
 export async function cleanupCommand(opts: { hosts?: string; verbose?: boolean }): Promise<number> {
-  const hosts = loadHosts(resolveHostsFile(opts.hosts));
+  const pairs = loadHostPairs(resolveHostsFile(opts.hosts));
   const log = createLogger({ consoleLevel: opts.verbose ? 'debug' : 'warn' });
+  for (const hosts of pairs) {
+    if (pairs.length > 1) process.stdout.write(`pair ${hosts.pair}:\n`);
+    await cleanupPair(hosts, log);
+  }
+  return 0;
+}
+
+async function cleanupPair(hosts: Hosts, log: Logger): Promise<void> {
   const sweepId = `cleanup-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
   const lock = SweepLock.acquire(pairKey(hosts.a, hosts.b), { sweepId, resultsDir: undefined, hostsFile: hosts.file });
   const journal = new Journal(lock, sweepId);
@@ -49,7 +58,6 @@ export async function cleanupCommand(opts: { hosts?: string; verbose?: boolean }
     for (const line of done) process.stdout.write(`undone: ${line}\n`);
     process.stdout.write(`${done.length ? '' : 'nothing to undo; '}domain ${hosts.domain} runs on ${settled.runningOn.spec.name}\n`);
     if (failed.length) throw new RuntimeError(`could not undo: ${failed.join('; ')} — fix it by hand`);
-    return 0;
   } finally {
     for (const c of closers.reverse()) await c().catch(() => undefined);
     lock.release();

@@ -30,12 +30,23 @@ program
   .option('--resume <dir>', 'continue the sweep in this results folder: run only the trials it does not hold yet')
   .option('--sla <rules>', 'exit 3 when a cell breaks a rule, e.g. max:downtime_ms<=300,total_time_ms<=20000 (mean unless max:/min:/median:)')
   .option('--junit <file>', 'write the cells as JUnit XML test cases (failed trials and SLA violations fail them)')
+  .option('--shard <i/n>', 'run only share i of n of the sweep (a CI job matrix over machines); merge with migbench report')
   .option('-q, --quiet', 'print nothing but errors')
   .option('-v, --verbose', 'print debug logs on stderr')
   .addHelpText('after', '\nExit codes: 0 ok, 1 runtime failure (a failed trial, a host problem), 2 bad input, 3 SLA violated, 4 hosts locked by another sweep, 130 interrupted.')
   .action(async (experiment: string | undefined, opts) => {
     const { runCommand } = await import('./run.js');
     process.exitCode = await runCommand(experiment, opts);
+  });
+
+program
+  .command('doctor')
+  .description('check both hosts (and the guest) for everything a sweep needs; a row per check, exit 1 on any fail')
+  .option('--hosts <file>', 'hosts YAML file (default: ./hosts.yaml, or the lab\'s)')
+  .option('--experiment <file>', 'also check what this experiment needs (its strategies, delay method, loads)')
+  .action(async (opts) => {
+    const { doctorCommand } = await import('./doctor.js');
+    process.exitCode = await doctorCommand(opts);
   });
 
 program
@@ -46,6 +57,40 @@ program
   .action(async (opts) => {
     const { cleanupCommand } = await import('./cleanup.js');
     process.exitCode = await cleanupCommand(opts);
+  });
+
+program
+  .command('import')
+  .description('turn saved `virsh domjobinfo` output (human table of any libvirt since 1.2, or --rawstats) into a results folder')
+  .argument('<files...>', 'text files holding one or many domjobinfo outputs')
+  .option('--out <dir>', 'results folder (default: results/import-<time>)')
+  .action(async (files: string[], opts) => {
+    const { importCommand } = await import('./import.js');
+    process.exitCode = importCommand(files, opts);
+  });
+
+program
+  .command('report')
+  .description('statistics per cell (summary.csv) and report.html with charts, from one results folder or several merged')
+  .argument('<results...>', 'results folder(s) (of migbench run or import); several: shards or pairs of one sweep, merged')
+  .option('--out <dir>', 'where the merged summary.csv and report.html go (needed with several folders)')
+  .option('--compare <other>', 'put another results folder side by side (writes compare-<other>.html)')
+  .option('--by-direction', 'keep the two directions apart in the cells')
+  .option('-q, --quiet', 'print nothing but errors')
+  .action(async (dirs: string[], opts) => {
+    const { reportCommand } = await import('./report.js');
+    process.exitCode = await reportCommand(dirs, opts);
+  });
+
+program
+  .command('recommend')
+  .description('for each load × delay cell: the best strategy for a goal, by how much, and whether the data can tell')
+  .argument('<results>', 'results folder')
+  .requiredOption('--goal <goal>', 'downtime | total-time | bytes | service-latency')
+  .option('--max-downtime-ms <ms>', 'leave out strategies whose mean downtime is above this')
+  .action(async (dir: string, opts) => {
+    const { recommendCommand } = await import('./report.js');
+    process.exitCode = recommendCommand(dir, opts);
   });
 
 program

@@ -3,10 +3,11 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadExperiment } from '../config/experiment.js';
-import { loadHosts } from '../config/hosts.js';
+import { loadHostPairs, type Hosts } from '../config/hosts.js';
 import { EXIT, InputError, RuntimeError } from '../errors.js';
 import { createLogger } from '../log/logger.js';
-import { planTrials } from '../plan/plan.js';
+import { parseShard, planTrials, shardTrials, type Shard } from '../plan/plan.js';
+import { cellLabel } from '../plan/trial.js';
 import { cellTable } from '../report/table.js';
 import { readTrials } from '../results/read-trials.js';
 import type { TrialRecord } from '../results/record.js';
@@ -14,7 +15,8 @@ import { recordedTrials } from '../results/recorded.js';
 import { readMeta, writeMeta, type SweepMeta } from '../results/sweep-meta.js';
 import { junitXml } from '../sla/junit.js';
 import { checkSla, describeViolation, parseSla } from '../sla/sla.js';
-import { openSession } from '../sweep/session.js';
+import { openSession, type Session } from '../sweep/session.js';
+import { sessionDriver } from '../sweep/session-driver.js';
 import { runSweep, type SweepSummary } from '../sweep/sweep.js';
 import { resolveHostsFile } from './hosts-file.js';
 import { stopOnSignals } from './signals.js';
@@ -27,6 +29,8 @@ export interface RunOptions {
   readonly junit?: string;
   readonly quiet?: boolean;
   readonly verbose?: boolean;
+  /** `i/n`: run only this machine's share of the sweep. */
+  readonly shard?: string;
 }
 
 interface Target {
@@ -35,6 +39,7 @@ interface Target {
   readonly sweepId: string;
   readonly hostsFile: string;
   readonly meta: SweepMeta | undefined;
+  readonly shard: Shard | undefined;
 }
 
 /** A new sweep, or the one in --resume DIR. */
@@ -47,26 +52,31 @@ function target(experimentArg: string | undefined, opts: RunOptions): Target {
     if (experimentArg !== undefined && readFileSync(experimentArg, 'utf8') !== readFileSync(experimentFile, 'utf8')) {
       throw new InputError(`${experimentArg} differs from the experiment of the sweep in ${dir} — resume without naming it, or start a new sweep`);
     }
-    return { experimentFile, outDir: dir, sweepId: meta.sweepId, hostsFile: opts.hosts ?? meta.hostsFile, meta };
+    if (opts.shard !== undefined && opts.shard !== meta.shard) {
+      throw new InputError(`--shard ${opts.shard} differs from the sweep's own (${meta.shard ?? 'none'}) — resume without --shard`);
+    }
+    return { experimentFile, outDir: dir, sweepId: meta.sweepId, hostsFile: opts.hosts ?? meta.hostsFile, meta, shard: meta.shard === undefined ? undefined : parseShard(meta.shard) };
   }
   if (experimentArg === undefined) throw new InputError('no experiment file — migbench run EXPERIMENT.yaml, or migbench run --resume RESULTS_DIR');
+  const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const experiment = loadExperiment(experimentArg);
-  const sweepId = `${experiment.name}-${stamp}`;
+  const sweepId = `${experiment.name}-${stamp}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
   const outDir = resolve(opts.out ?? join('results', sweepId));
   if (existsSync(outDir) && readdirSync(outDir).length > 0) {
     throw new InputError(`results folder ${outDir} is not empty — choose another with --out, or continue it with --resume ${outDir}`);
   }
-  return { experimentFile: experimentArg, outDir, sweepId, hostsFile: resolveHostsFile(opts.hosts), meta: undefined };
+  return { experimentFile: experimentArg, outDir, sweepId, hostsFile: resolveHostsFile(opts.hosts), meta: undefined, shard };
 }
 
 export async function runCommand(experimentArg: string | undefined, opts: RunOptions): Promise<number> {
   const t = target(experimentArg, opts);
   const experiment = loadExperiment(t.experimentFile);
-  const hosts = loadHosts(t.hostsFile);
+  const pairs = loadHostPairs(t.hostsFile);
   const rules = opts.sla === undefined ? [] : parseSla(opts.sla);
   const skip = t.meta ? recordedTrials(t.outDir) : new Set<number>();
-  const trials = planTrials(experiment);
+  const trials = shardTrials(planTrials(experiment), t.shard);
+  if (trials.length === 0) throw new InputError(`shard ${opts.shard ?? t.meta?.shard} of this experiment has no trials — use fewer shards than its ${planTrials(experiment).length} trials' cells`);
   const consoleLevel = opts.quiet ? 'error' : opts.verbose ? 'debug' : 'warn';
   const say = (line: string) => {
     if (!opts.quiet) process.stdout.write(`${line}\n`);
@@ -75,8 +85,8 @@ export async function runCommand(experimentArg: string | undefined, opts: RunOpt
   let summary: SweepSummary | undefined;
   if (skip.size < trials.length) {
     const controller = stopOnSignals((sig) => process.stderr.write(`migbench: ${sig}: aborting the running migration and stopping (again to exit at once)\n`));
-    // Lock, clean up after dead sweeps, connect and check both hosts — before anything is written.
-    const session = await openSession(hosts, experiment, { sweepId: t.sweepId, resultsDir: t.outDir }, createLogger({ consoleLevel }));
+    // Lock, clean up after dead sweeps, connect and check every pair's hosts — before anything is written.
+    const sessions = await openSessions(pairs, (hosts) => openSession(hosts, experiment, { sweepId: t.sweepId, resultsDir: t.outDir }, createLogger({ consoleLevel })));
     try {
       if (controller.signal.aborted) {
         process.stderr.write('migbench: interrupted before the first trial; nothing was measured\n');
@@ -85,30 +95,30 @@ export async function runCommand(experimentArg: string | undefined, opts: RunOpt
       mkdirSync(t.outDir, { recursive: true });
       const run = { startedAt: new Date().toISOString(), pid: process.pid, resumed: t.meta !== undefined };
       if (!t.meta) copyFileSync(t.experimentFile, join(t.outDir, 'experiment.yaml'));
+      const shard = t.shard && `${t.shard.index}/${t.shard.count}`;
       writeMeta(t.outDir, {
         sweepId: t.sweepId,
         hostsFile: resolve(t.hostsFile),
-        domain: hosts.domain,
-        hosts: [hosts.a.name, hosts.b.name],
+        domain: pairs[0]!.domain,
+        hosts: pairs.flatMap((p) => [p.a.name, p.b.name]),
+        pairs: pairs.map((p) => ({ name: p.pair ?? `${p.a.name}-${p.b.name}`, hosts: [p.a.name, p.b.name], domain: p.domain })),
+        ...(shard ? { shard } : {}),
         planned: trials.length,
         startedAt: t.meta?.startedAt ?? run.startedAt,
         runs: [...(t.meta?.runs ?? []), run],
       });
       const log = createLogger({ file: join(t.outDir, 'sweep.log'), consoleLevel });
-      const delay = experiment.delays_ms.some((d) => d > 0) ? `, delay by ${session.delayMethod}` : '';
-      say(`sweep ${t.sweepId}: ${trials.length} trials${skip.size ? ` (${skip.size} already recorded, resuming)` : ''}, ${hosts.a.name} <-> ${hosts.b.name}, domain ${hosts.domain}${delay}`);
+      const delay = experiment.delays_ms.some((d) => d > 0) ? `, delay by ${[...new Set(sessions.map((x) => x.delayMethod))].join('/')}` : '';
+      const where = pairs.map((p) => `${p.a.name} <-> ${p.b.name}, domain ${p.domain}`).join('; ');
+      say(`sweep ${t.sweepId}: ${trials.length} trials${shard ? ` (shard ${shard})` : ''}${skip.size ? ` (${skip.size} already recorded, resuming)` : ''}, ${where}${delay}`);
       say(`results: ${t.outDir}`);
-      summary = await runSweep(session, {
-        sweepId: t.sweepId,
-        experiment,
-        outDir: t.outDir,
-        log,
-        signal: controller.signal,
-        skip,
-        onTrial: (r, done, total) => say(trialLine(r, done, total)),
-      });
+      const base = { sweepId: t.sweepId, experiment, log, signal: controller.signal };
+      summary = await runSweep(
+        sessions.map((x) => sessionDriver(x, base)),
+        { ...base, trials, outDir: t.outDir, skip, facts: shard ? { shard } : {}, onTrial: (r, done, total) => say(trialLine(r, done, total, pairs.length > 1)) },
+      );
     } finally {
-      await session.close();
+      await Promise.all(sessions.map((x) => x.close()));
     }
   } else {
     say(`all ${trials.length} trials of ${t.sweepId} are already recorded`);
@@ -139,12 +149,23 @@ export async function runCommand(experimentArg: string | undefined, opts: RunOpt
   return EXIT.ok;
 }
 
-function trialLine(r: TrialRecord, done: number, total: number): string {
+/** One session per pair, opened side by side; if one cannot be opened, the others are closed again. */
+async function openSessions(pairs: readonly Hosts[], open: (h: Hosts) => Promise<Session>): Promise<Session[]> {
+  const results = await Promise.allSettled(pairs.map(open));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) {
+    await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
+    throw failure.reason;
+  }
+  return results.map((r) => (r as PromiseFulfilledResult<Session>).value);
+}
+
+function trialLine(r: TrialRecord, done: number, total: number, withPair: boolean): string {
   const s = r.job?.stats ?? {};
   const mib = (b: number | undefined) => (b === undefined ? '?' : (b / 2 ** 20).toFixed(1));
   const ms = (n: number | undefined) => (n === undefined ? '?' : String(Math.round(n)));
   const t = r.trial;
-  const head = `[${done}/${total}] ${t.strategy.name} ${t.load.name} ${t.delayMs}ms ${r.source}->${r.destination} #${t.repetition}:`;
+  const head = `[${done}/${total}]${withPair ? ` ${r.pair}:` : ''} ${cellLabel(t).replace(/ (a-to-b|b-to-a)$/, '')} ${r.source}->${r.destination} #${t.repetition}:`;
   if (r.status !== 'completed') return `${head} ${r.status.toUpperCase()} ${r.error ?? ''}`;
   const guest = r.guestPause ? `, guest gap ${ms(r.guestPause.maxGapMs)} ms` : '';
   return `${head} downtime ${ms(s.downtime)} ms, switch-over ${ms(r.timing?.switchoverMs)} ms, total ${ms(s.time_elapsed)} ms, ${mib(s.data_processed)} MiB${guest}`;

@@ -2,13 +2,109 @@
 import { z } from 'zod';
 import { LoadSchema, toLoad, type Load } from './load.js';
 import { slug } from './names.js';
-import { isStrategyName, STRATEGY_NAMES, type StrategyName } from './strategy.js';
+import { describeKnobs, describeParams, isStrategyName, preset, refusal, STRATEGY_NAMES, type Knobs, type Strategy, type StrategyName } from './strategy.js';
 import { loadYamlFile } from './yaml-file.js';
 
 const strategyName = z
   .string({ error: 'expected a strategy name' })
   .refine(isStrategyName, { error: (iss) => `unknown strategy "${String(iss.input)}" — use one of: ${STRATEGY_NAMES.join(', ')}` })
   .transform((s) => s as StrategyName);
+
+/** A value, or a list of values to sweep like any other axis. */
+const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.infer<T>[]);
+
+const StrategyObject = z
+  .strictObject({
+    name: strategyName,
+    label: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._()=+,-]{0,47}$/, 'label must be 1-48 letters, digits or . _ ( ) = + , -').optional(),
+    switch_after_s: oneOrMany(z.number().positive().max(86_400)).optional(),
+    min_progress_pct: oneOrMany(z.number().min(0).max(100)).optional(),
+    initial_pct: oneOrMany(z.number().int().min(1).max(99)).optional(),
+    increment_pct: oneOrMany(z.number().int().min(1).max(99)).optional(),
+    cache_mib: oneOrMany(z.number().int().min(1).max(1 << 20)).optional(),
+    connections: oneOrMany(z.number().int().min(1).max(255)).optional(),
+    auto_converge: z.boolean().optional(),
+    xbzrle: z.boolean().optional(),
+    tunnelled: z.boolean().optional(),
+  })
+  .superRefine((o, ctx) => {
+    const wrong = (field: string, needs: string) => ctx.addIssue({ code: 'custom', path: [field], message: `${field} only applies to ${needs}` });
+    const autoConverge = o.name === 'auto-converge' || o.auto_converge === true;
+    const xbzrle = o.name === 'xbzrle' || o.xbzrle === true;
+    if ((o.switch_after_s || o.min_progress_pct) && o.name !== 'hybrid-timeout') wrong(o.switch_after_s ? 'switch_after_s' : 'min_progress_pct', 'hybrid-timeout');
+    if ((o.initial_pct || o.increment_pct) && !autoConverge) wrong(o.initial_pct ? 'initial_pct' : 'increment_pct', 'auto-converge (or auto_converge: true)');
+    if (o.cache_mib && !xbzrle) wrong('cache_mib', 'xbzrle (or xbzrle: true)');
+    if (o.connections && o.name !== 'multifd') wrong('connections', 'multifd');
+  });
+
+type StrategyEntry = StrategyName | z.infer<typeof StrategyObject>;
+
+/** Every variant an entry stands for: the product of its list-valued parameters. */
+export function expandStrategy(entry: StrategyEntry): Strategy[] {
+  if (typeof entry === 'string') return [preset(entry)];
+  const axes: Array<[string, unknown[]]> = Object.entries(entry).filter(([k, v]) => Array.isArray(v) && k !== 'name') as Array<[string, unknown[]]>;
+  let combos: Array<Record<string, unknown>> = [{}];
+  for (const [k, values] of axes) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [k]: v })));
+  return combos.map((c) => {
+    const p = { ...entry, ...c } as Record<string, unknown>;
+    const base = preset(entry.name);
+    const s: Strategy = {
+      ...base,
+      switchPolicy: base.switchPolicy && { afterS: (p.switch_after_s as number) ?? base.switchPolicy.afterS, minProgressPct: (p.min_progress_pct as number) ?? base.switchPolicy.minProgressPct },
+      autoConverge: base.autoConverge || entry.auto_converge ? { initialPct: p.initial_pct as number | undefined, incrementPct: p.increment_pct as number | undefined } : undefined,
+      xbzrle: base.xbzrle || entry.xbzrle ? { cacheMiB: p.cache_mib as number | undefined } : undefined,
+      parallel: base.parallel && { connections: (p.connections as number) ?? base.parallel.connections },
+      tunnelled: entry.tunnelled,
+    };
+    const params = describeParams(s);
+    const named = entry.label ?? entry.name;
+    return { ...s, label: params && (axes.length > 0 || !entry.label) ? `${named}(${params.replace(/ /g, ',')})` : named };
+  });
+}
+
+/** A name or an object; the errors of whichever form was written (a union would only say "neither"). */
+const StrategyEntrySchema = z
+  .unknown()
+  .transform((v, ctx): StrategyEntry => {
+    const parsed = typeof v === 'string' ? strategyName.safeParse(v) : StrategyObject.safeParse(v);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        ctx.addIssue({ code: 'custom', path: issue.path, message: typeof v === 'string' || (v && typeof v === 'object') ? issue.message : `a strategy is a name (${STRATEGY_NAMES.join(', ')}) or {name, …parameters}` });
+      }
+      return z.NEVER;
+    }
+    return parsed.data as StrategyEntry;
+  })
+  .superRefine((entry, ctx) => {
+    for (const s of expandStrategy(entry)) {
+      const why = refusal(s);
+      if (why) ctx.addIssue({ code: 'custom', message: `${s.label} cannot run: ${why} — drop this combination` });
+    }
+  });
+
+const KnobsSchema = z.strictObject({
+  bandwidth_mib_s: oneOrMany(z.number().int().min(1).max(1_000_000)).optional(),
+  bandwidth_mbit_s: oneOrMany(z.number().positive().max(10_000_000)).optional(),
+  postcopy_bandwidth_mib_s: oneOrMany(z.number().int().min(1).max(1_000_000)).optional(),
+  max_downtime_ms: oneOrMany(z.number().int().min(1).max(3_600_000)).optional(),
+}).refine((k) => !(k.bandwidth_mib_s && k.bandwidth_mbit_s), 'give bandwidth_mib_s or bandwidth_mbit_s, not both');
+
+/** Every combination of the knobs' values (one empty combination when none is set). */
+export function expandKnobs(k: z.infer<typeof KnobsSchema> | undefined): Knobs[] {
+  if (!k) return [{}];
+  // virsh --bandwidth takes whole MiB/s
+  const bandwidth = k.bandwidth_mib_s ?? k.bandwidth_mbit_s?.map((m) => Math.max(1, Math.round((m * 1e6) / 8 / 2 ** 20)));
+  let out: Knobs[] = [{}];
+  const axis = <K extends keyof Knobs>(key: K, values: number[] | undefined) => {
+    if (values) out = out.flatMap((o) => values.map((v) => ({ ...o, [key]: v })));
+  };
+  axis('bandwidthMiBs', bandwidth);
+  axis('postcopyBandwidthMiBs', k.postcopy_bandwidth_mib_s);
+  axis('maxDowntimeMs', k.max_downtime_ms);
+  return out;
+}
+
+export { describeKnobs };
 
 export const DIRECTIONS = ['both', 'a-to-b', 'b-to-a'] as const;
 export const DELAY_METHODS = ['auto', 'netem', 'proxy'] as const;
@@ -23,6 +119,16 @@ const DelaySchema = z.strictObject({
   proxy_port: z.number().int().min(1024).max(65535).default(49300),
 });
 
+const ProbeSchema = z.strictObject({
+  rate_hz: z.number().min(1).max(1000).default(20),
+  timeout_ms: z.number().min(5).max(10_000).default(100),
+  udp_port: z.number().int().min(1).max(65535).default(7),
+  http: z.union([z.boolean(), z.string().regex(/^http:\/\/[^\s'"`\\]+$/, 'http must be true, false or an http:// URL')]).default(true),
+  before_s: z.number().min(0).max(600).default(2),
+  after_s: z.number().min(0).max(600).default(2),
+});
+export type ProbeOptions = z.infer<typeof ProbeSchema>;
+
 const TimeoutSchema = z.strictObject({
   seconds: z.number().positive().max(86_400),
   action: z.enum(TIMEOUT_ACTIONS, { error: `timeout.action must be one of: ${TIMEOUT_ACTIONS.join(', ')}` }).default('abort'),
@@ -33,9 +139,11 @@ export const ExperimentSchema = z.strictObject({
   name: slug,
   description: z.string().max(2000).optional(),
   strategies: z
-    .array(strategyName, { error: `expected a list of strategies, e.g. [${STRATEGY_NAMES.join(', ')}]` })
+    .array(StrategyEntrySchema, { error: `expected a list of strategies, e.g. [${STRATEGY_NAMES.join(', ')}]` })
     .min(1, 'list at least one strategy')
-    .refine((s) => new Set(s).size === s.length, 'a strategy is listed twice'),
+    .transform((entries) => entries.flatMap((e) => expandStrategy(e as StrategyEntry)))
+    .refine((s: Strategy[]) => new Set(s.map((x) => x.label)).size === s.length, 'two strategies have the same label — give one a label:'),
+  knobs: KnobsSchema.optional().transform(expandKnobs),
   loads: z
     .array(LoadSchema, { error: 'expected a list of loads, e.g. [idle, {name: w60, size: "60%", rate_mib_s: 0}]' })
     .min(1)
@@ -52,6 +160,8 @@ export const ExperimentSchema = z.strictObject({
   directions: z.enum(DIRECTIONS, { error: `directions must be one of: ${DIRECTIONS.join(', ')}` }).default('both'),
   timeout: TimeoutSchema.default({ seconds: 300, action: 'abort', grace_s: 300 }),
   warmup_s: z.number().min(0).max(600).default(3),
+  /** Service probe against the guest during every trial (README "Service probe"); off when absent. */
+  probe: ProbeSchema.optional(),
   sample_hz: z.number().min(1).max(50).default(10),
   settle_s: z.number().min(0).max(3600).default(1),
 });

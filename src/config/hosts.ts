@@ -2,8 +2,9 @@
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { InputError } from '../errors.js';
 import { domainName, hostAddress, hostLabel, interfaceName, libvirtUri, localPath, migrateUri, userName } from './names.js';
-import { loadYamlFile } from './yaml-file.js';
+import { loadYamlFile, parseYamlText } from './yaml-file.js';
 
 const sshFields = {
   user: userName,
@@ -34,7 +35,8 @@ const GuestSchema = z.strictObject({
   memwriter: localPath.optional(),
 });
 
-export const HostsFileSchema = z.strictObject({
+/** The fields of one pair: the domain, the two hosts, the guest (a one-pair file, or an entry of `pairs:`). */
+const pairFields = {
   domain: domainName,
   ssh: SshSchema.optional(),
   hosts: z
@@ -42,11 +44,26 @@ export const HostsFileSchema = z.strictObject({
     .length(2, 'list exactly two hosts: the VM migrates between them')
     .refine((h) => h[0]?.name !== h[1]?.name, 'the two hosts need different names'),
   guest: GuestSchema.optional(),
-}).refine((f) => f.guest?.via === undefined || f.hosts.some((h) => h.name === f.guest?.via), {
-  error: 'guest.via must be the name of one of the hosts',
-  path: ['guest', 'via'],
-});
+};
+const viaIsAHost: [(f: { guest?: { via?: string | undefined } | undefined; hosts: Array<{ name: string }> }) => boolean, { error: string; path: string[] }] = [
+  (f) => f.guest?.via === undefined || f.hosts.some((h) => h.name === f.guest?.via),
+  { error: 'guest.via must be the name of one of the hosts', path: ['guest', 'via'] },
+];
+
+export const HostsFileSchema = z.strictObject(pairFields).refine(...viaIsAHost);
 export type HostsFile = z.infer<typeof HostsFileSchema>;
+
+/** Several host pairs in one file: `pairs:`, each with the fields of a one-pair file and a name. */
+const PairSchema = z.strictObject({ name: hostLabel, ...pairFields }).refine(...viaIsAHost);
+
+export const PairsFileSchema = z.strictObject({
+  ssh: SshSchema.optional(),
+  pairs: z
+    .array(PairSchema, { error: 'expected a list of host pairs' })
+    .min(1, 'list at least one pair')
+    .refine((p) => new Set(p.map((x) => x.name)).size === p.length, 'two pairs have the same name')
+    .refine((p) => new Set(p.flatMap((x) => x.hosts.map((h) => h.name))).size === p.length * 2, 'a host is in two pairs — each pair needs hosts of its own (one migration at a time per host)'),
+});
 
 export interface SshSettings {
   readonly user: string;
@@ -82,6 +99,8 @@ export interface GuestSpec extends HostSpec {
 
 export interface Hosts {
   readonly file: string;
+  /** The pair's name in a `pairs:` file; undefined in a one-pair file. */
+  readonly pair?: string;
   readonly domain: string;
   readonly a: HostSpec;
   readonly b: HostSpec;
@@ -94,7 +113,7 @@ export function expandPath(p: string, baseDir: string): string {
   return isAbsolute(p) ? p : resolve(baseDir, p);
 }
 
-export function resolveHosts(file: string, parsed: HostsFile): Hosts {
+export function resolveHosts(file: string, parsed: HostsFile, pair?: string): Hosts {
   const base = dirname(resolve(file));
   const ssh = (own: z.infer<typeof SshSchema> | undefined): SshSettings => {
     const s = { ...parsed.ssh, ...own };
@@ -134,10 +153,29 @@ export function resolveHosts(file: string, parsed: HostsFile): Hosts {
     via: g.via,
     memwriter: g.memwriter,
   };
-  return { file, domain: parsed.domain, a: spec(parsed.hosts[0]!), b: spec(parsed.hosts[1]!), guest };
+  return { file, pair, domain: parsed.domain, a: spec(parsed.hosts[0]!), b: spec(parsed.hosts[1]!), guest };
 }
 
-export function loadHosts(file: string): Hosts {
-  const { value } = loadYamlFile(file, HostsFileSchema, 'hosts file', 'copy hosts.example.yaml to hosts.yaml and fill it in, pass --hosts FILE, or run `migbench lab up`');
-  return resolveHosts(file, value);
+const HINT = 'copy hosts.example.yaml to hosts.yaml and fill it in, pass --hosts FILE, or run `migbench lab up`';
+
+/** Every host pair of a hosts file: one for a plain file, several for a `pairs:` file. */
+export function loadHostPairs(file: string): Hosts[] {
+  const { text, value } = loadYamlFile(file, z.unknown(), 'hosts file', HINT);
+  if (value !== null && typeof value === 'object' && 'pairs' in value) {
+    const parsed = parseYamlText(text, file, PairsFileSchema);
+    return parsed.pairs.map((p) => resolveHosts(file, { domain: p.domain, ssh: { ...parsed.ssh, ...p.ssh }, hosts: p.hosts, guest: p.guest }, p.name));
+  }
+  return [resolveHosts(file, parseYamlText(text, file, HostsFileSchema))];
+}
+
+/** The one host pair of a hosts file (commands that work on one pair: lab, cleanup, doctor --pair). */
+export function loadHosts(file: string, pair?: string): Hosts {
+  const pairs = loadHostPairs(file);
+  if (pair !== undefined) {
+    const found = pairs.find((p) => p.pair === pair);
+    if (!found) throw new InputError(`${file} has no pair named "${pair}" — its pairs: ${pairs.map((p) => p.pair ?? '(one pair, unnamed)').join(', ')}`);
+    return found;
+  }
+  if (pairs.length > 1) throw new InputError(`${file} lists ${pairs.length} host pairs — name one with --pair (${pairs.map((p) => p.pair).join(', ')})`);
+  return pairs[0]!;
 }

@@ -1,36 +1,106 @@
-// The strategy vocabulary of experiment files. How each maps to virsh flags is in libvirt/migrate-args.ts.
+// The strategy vocabulary of experiment files: named presets, each with parameters, and features that combine
+// with any preset. How a strategy becomes virsh flags is in libvirt/migrate-args.ts.
 
-/** When a post-copy migration switches from pre-copy to post-copy. */
-export type PostcopySwitch = 'none' | 'immediate' | 'after-precopy';
+/** When a migration switches from pre-copy to post-copy. */
+export type PostcopySwitch = 'none' | 'immediate' | 'after-precopy' | 'policy';
+
+export const STRATEGY_NAMES = ['precopy', 'postcopy', 'hybrid', 'hybrid-timeout', 'auto-converge', 'xbzrle', 'multifd'] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 export interface Strategy {
+  /** The preset it is built from. */
   readonly name: StrategyName;
+  /** Unique within an experiment: the preset and its parameters, e.g. "multifd(connections=4)". */
+  readonly label: string;
   readonly postcopy: PostcopySwitch;
-  readonly summary: string;
+  /** hybrid-timeout: switch after `afterS`, or when an iteration gained less than `minProgressPct` (Nova's rule). */
+  readonly switchPolicy?: { readonly afterS: number; readonly minProgressPct: number };
+  readonly autoConverge?: { readonly initialPct?: number; readonly incrementPct?: number };
+  readonly xbzrle?: { readonly cacheMiB?: number };
+  readonly parallel?: { readonly connections: number };
+  /** Peer-to-peer tunnelled through libvirtd (--p2p --tunnelled). */
+  readonly tunnelled?: boolean;
 }
 
-export const STRATEGIES = {
-  precopy: {
-    name: 'precopy',
-    postcopy: 'none',
-    summary: 'pre-copy only: virsh migrate --live',
-  },
-  postcopy: {
-    name: 'postcopy',
-    postcopy: 'immediate',
-    summary: 'post-copy, switched as soon as the job runs: --live --postcopy, then virsh migrate-postcopy',
-  },
-  hybrid: {
-    name: 'hybrid',
-    postcopy: 'after-precopy',
-    summary: 'post-copy after the first pre-copy pass: --live --postcopy --postcopy-after-precopy',
-  },
-} as const satisfies Record<string, Omit<Strategy, 'name'> & { name: string }>;
+/** Knobs that apply to any strategy; each may be an axis of the experiment. */
+export interface Knobs {
+  readonly bandwidthMiBs?: number;
+  readonly postcopyBandwidthMiBs?: number;
+  readonly maxDowntimeMs?: number;
+}
 
-export type StrategyName = keyof typeof STRATEGIES;
-
-export const STRATEGY_NAMES = Object.keys(STRATEGIES) as StrategyName[];
+export const SUMMARIES: Readonly<Record<StrategyName, string>> = {
+  precopy: 'pre-copy only: virsh migrate --live',
+  postcopy: 'post-copy, switched as soon as the job runs: --postcopy, then virsh migrate-postcopy',
+  hybrid: 'post-copy after the first pre-copy pass: --postcopy --postcopy-after-precopy',
+  'hybrid-timeout': 'pre-copy, switched to post-copy after T seconds or when an iteration gains < 10% (OpenStack Nova)',
+  'auto-converge': 'pre-copy with CPU throttling of the guest until it converges: --auto-converge',
+  xbzrle: 'pre-copy sending XOR-encoded deltas of re-dirtied pages: --compressed --comp-methods xbzrle',
+  multifd: 'pre-copy over several connections: --parallel --parallel-connections N',
+};
 
 export function isStrategyName(s: string): s is StrategyName {
-  return Object.hasOwn(STRATEGIES, s);
+  return (STRATEGY_NAMES as readonly string[]).includes(s);
+}
+
+/** A preset with no parameters given. */
+export function preset(name: StrategyName): Strategy {
+  const base = { name, label: name };
+  switch (name) {
+    case 'precopy':
+      return { ...base, postcopy: 'none' };
+    case 'postcopy':
+      return { ...base, postcopy: 'immediate' };
+    case 'hybrid':
+      return { ...base, postcopy: 'after-precopy' };
+    case 'hybrid-timeout':
+      return { ...base, postcopy: 'policy', switchPolicy: { afterS: 30, minProgressPct: 10 } };
+    case 'auto-converge':
+      return { ...base, postcopy: 'none', autoConverge: {} };
+    case 'xbzrle':
+      return { ...base, postcopy: 'none', xbzrle: {} };
+    case 'multifd':
+      return { ...base, postcopy: 'none', parallel: { connections: 2 } };
+  }
+}
+
+export const STRATEGIES = Object.fromEntries(STRATEGY_NAMES.map((n) => [n, preset(n)])) as Readonly<Record<StrategyName, Strategy>>;
+
+/**
+ * Why libvirt or QEMU would refuse this combination, or undefined when it is fine. Checked when the experiment is
+ * read, so that a sweep never starts with trials that cannot run. Sources: libvirt 9.0 and QEMU 10.0 messages.
+ */
+export function refusal(s: Strategy): string | undefined {
+  const postcopy = s.postcopy !== 'none';
+  if (s.tunnelled && postcopy) return 'libvirt refuses post-copy with tunnelled migration ("post-copy is not supported with tunnelled migration")';
+  if (s.tunnelled && s.parallel) return 'libvirt refuses tunnelled with parallel migration ("Flags VIR_MIGRATE_TUNNELLED and VIR_MIGRATE_PARALLEL are mutually exclusive")';
+  if (postcopy && s.parallel) return 'QEMU (up to 10.0) refuses post-copy with multifd ("Postcopy is not yet compatible with multifd")';
+  if (s.xbzrle && s.parallel) return 'QEMU refuses xbzrle with multifd ("Multifd is not compatible with xbzrle")';
+  return undefined;
+}
+
+/** Short "key=value" text of what makes a variant (empty for a plain preset). */
+export function describeParams(s: Strategy): string {
+  const parts: string[] = [];
+  if (s.switchPolicy && s.name === 'hybrid-timeout') parts.push(`after_s=${s.switchPolicy.afterS}`, `min_progress_pct=${s.switchPolicy.minProgressPct}`);
+  if (s.autoConverge) {
+    if (s.name !== 'auto-converge') parts.push('auto_converge');
+    if (s.autoConverge.initialPct !== undefined) parts.push(`initial_pct=${s.autoConverge.initialPct}`);
+    if (s.autoConverge.incrementPct !== undefined) parts.push(`increment_pct=${s.autoConverge.incrementPct}`);
+  }
+  if (s.xbzrle) {
+    if (s.name !== 'xbzrle') parts.push('xbzrle');
+    if (s.xbzrle.cacheMiB !== undefined) parts.push(`cache_mib=${s.xbzrle.cacheMiB}`);
+  }
+  if (s.parallel) parts.push(`connections=${s.parallel.connections}`);
+  if (s.tunnelled) parts.push('tunnelled');
+  return parts.join(' ');
+}
+
+export function describeKnobs(k: Knobs): string {
+  const parts: string[] = [];
+  if (k.bandwidthMiBs !== undefined) parts.push(`bandwidth_mib_s=${k.bandwidthMiBs}`);
+  if (k.postcopyBandwidthMiBs !== undefined) parts.push(`postcopy_bandwidth_mib_s=${k.postcopyBandwidthMiBs}`);
+  if (k.maxDowntimeMs !== undefined) parts.push(`max_downtime_ms=${k.maxDowntimeMs}`);
+  return parts.join(' ');
 }

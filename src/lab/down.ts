@@ -10,13 +10,16 @@ import { HOST_KEYS, LabLayout } from './layout.js';
 import { inHost, shTry } from './local.js';
 import { deleteLink, deleteNetns, netnsExists } from './network.js';
 import { requireRoot } from './prerequisites.js';
-import { readLabState } from './state.js';
+import { fromEarlierBoot, readLabState } from './state.js';
 
 export async function labDown(dir: string, log: Logger): Promise<'removed' | 'not-up'> {
   requireRoot('migbench lab down');
   const state = readLabState(join(dir, 'lab.json'));
   if (!state) return 'not-up';
   const layout = new LabLayout(state.settings);
+  // After a reboot nothing of the lab runs and its PIDs may be other processes': only files are left to remove.
+  const stale = fromEarlierBoot(join(dir, 'lab.json'), state);
+  if (stale) log.info('the lab was made before this machine last booted: nothing of it runs, removing what is left on disk');
   const problems: string[] = [];
   const attempt = async (what: string, fn: () => Promise<unknown>) => {
     try {
@@ -28,7 +31,7 @@ export async function labDown(dir: string, log: Logger): Promise<'removed' | 'no
   };
 
   // 1. Guests: destroyed through their host's own libvirtd, so QEMU exits cleanly.
-  for (const h of HOST_KEYS) {
+  for (const h of stale ? [] : HOST_KEYS) {
     const libvirtd = daemonPid(layout, h, 'libvirtd');
     if (!libvirtd) continue;
     await attempt(`destroying domains on ${layout.hostName(h)}`, async () => {
@@ -41,11 +44,11 @@ export async function labDown(dir: string, log: Logger): Promise<'removed' | 'no
     });
   }
   // 2. Daemons, from their pid files.
-  const daemons = HOST_KEYS.flatMap((h) => DAEMONS.map((d) => daemonPid(layout, h, d))).filter((p): p is number => p !== undefined);
+  const daemons = (stale ? [] : HOST_KEYS).flatMap((h) => DAEMONS.map((d) => daemonPid(layout, h, d))).filter((p): p is number => p !== undefined);
   if (daemons.length > 0) log.info({ pids: daemons }, 'stopping sshd, libvirtd, virtlogd');
   await attempt('stopping daemons', () => terminate(daemons));
   // 3. Anything else still alive in the lab: QEMU (libvirt's pid files) and every process in the namespaces.
-  for (const h of HOST_KEYS) {
+  for (const h of stale ? [] : HOST_KEYS) {
     const pids = qemuPids(layout, h);
     if (netnsExists(layout.netns(h))) {
       const res = await shTry('ip', ['netns', 'pids', layout.netns(h)]);

@@ -54,9 +54,10 @@ function dirsOf(path: string, seen: Set<string>): CpioEntry[] {
   return out;
 }
 
-export async function buildMemwriter(out: string): Promise<void> {
-  if (!findBinary('gcc')) throw new InputError('gcc is missing: the lab builds a static memwriter for its guest — apt-get install gcc libc6-dev');
-  await sh('gcc', ['-O2', '-std=gnu99', '-static', '-o', out, assetPath('workload/memwriter.c')]);
+/** A static build of one of migbench's C programs, for the guest (which has no libraries of its own). */
+export async function buildStatic(source: string, out: string): Promise<void> {
+  if (!findBinary('gcc')) throw new InputError('gcc is missing: the lab builds static programs for its guest — apt-get install gcc libc6-dev');
+  await sh('gcc', ['-O2', '-std=gnu99', '-static', '-o', out, assetPath(source)]);
 }
 
 /** A dropbear host key for the guest, and its public half in OpenSSH format. */
@@ -67,7 +68,7 @@ export async function makeGuestHostKey(file: string): Promise<string> {
   return pub.split(/\s+/).slice(0, 2).join(' ');
 }
 
-export async function buildInitramfs(layout: LabLayout, kernelVersion: string, parts: { memwriter: string; hostKey: string }): Promise<Buffer> {
+export async function buildInitramfs(layout: LabLayout, kernelVersion: string, parts: { memwriter: string; udpecho: string; hostKey: string }): Promise<Buffer> {
   const busybox = readFileSync('/bin/busybox');
   if (!isStaticElf(busybox)) throw new InputError('/bin/busybox is not statically linked — install the static one: apt-get install busybox-static');
   const dropbear = findBinary('dropbear');
@@ -75,7 +76,7 @@ export async function buildInitramfs(layout: LabLayout, kernelVersion: string, p
   const modules = await guestModules(kernelVersion, NIC_MODULES);
   const seen = new Set<string>();
   const entries: CpioEntry[] = [
-    ...['bin', 'sbin', 'dev', 'proc', 'sys', 'tmp', 'run', 'etc', 'etc/dropbear', 'lib', 'lib/modules', 'root', 'root/.ssh'].map((d): CpioEntry => {
+    ...['bin', 'sbin', 'dev', 'proc', 'sys', 'tmp', 'run', 'etc', 'etc/dropbear', 'lib', 'lib/modules', 'root', 'root/.ssh', 'www'].map((d): CpioEntry => {
       seen.add(d);
       return { path: d, type: 'dir', mode: d.startsWith('root') ? 0o700 : 0o755 };
     }),
@@ -83,6 +84,8 @@ export async function buildInitramfs(layout: LabLayout, kernelVersion: string, p
     { path: 'bin/busybox', type: 'file', data: busybox, mode: 0o755 },
     { path: 'bin/sh', type: 'symlink', target: 'busybox' },
     { path: 'bin/memwriter', type: 'file', data: readFileSync(parts.memwriter), mode: 0o755 },
+    { path: 'bin/udpecho', type: 'file', data: readFileSync(parts.udpecho), mode: 0o755 },
+    { path: 'www/index.html', type: 'file', data: Buffer.from('migbench lab guest\n') },
     { path: 'sbin/dropbear', type: 'file', data: readFileSync(dropbear), mode: 0o755 },
     { path: 'etc/dropbear/host_key', type: 'file', data: readFileSync(parts.hostKey), mode: 0o600 },
     { path: 'etc/passwd', type: 'file', data: Buffer.from('root:x:0:0:root:/root:/bin/sh\n') },
@@ -107,11 +110,13 @@ export async function writeGuestImage(layout: LabLayout): Promise<string> {
   const kernelFile = join(layout.imagesDir, 'vmlinuz');
   const initrd = join(layout.imagesDir, 'initrd.gz');
   const memwriter = join(layout.imagesDir, 'memwriter');
+  const udpecho = join(layout.imagesDir, 'udpecho');
   const hostKey = join(layout.dir, 'keys', 'guest_host_key');
   copyFileSync(kernel.path, kernelFile);
-  await buildMemwriter(memwriter);
+  await buildStatic('workload/memwriter.c', memwriter);
+  await buildStatic('probe/udpecho.c', udpecho);
   const publicKey = await makeGuestHostKey(hostKey);
-  writeFileSync(initrd, await buildInitramfs(layout, kernel.version, { memwriter, hostKey }));
+  writeFileSync(initrd, await buildInitramfs(layout, kernel.version, { memwriter, udpecho, hostKey }));
   writeFileSync(layout.domainXml, guestDomainXml(layout, kernelFile, initrd));
   return publicKey;
 }

@@ -1,5 +1,5 @@
-// /init of the lab guest (busybox sh as PID 1). It brings up the network and an SSH server and runs no
-// workload: migbench starts loads over SSH, as in any guest. Knob on the kernel command line:
+// /init of the lab guest (busybox sh as PID 1). It brings up the network, an SSH server and the small services
+// the probe talks to (UDP echo, HTTP), and runs no workload: migbench starts loads over SSH, as in any guest. Knob on the kernel command line:
 //   migbench.ip=ADDRESS/PREFIX   the guest's fixed address (the same on either host)
 
 export const GUEST_READY_LINE = 'MIGBENCH GUEST READY';
@@ -20,6 +20,9 @@ if [ -n "$ip" ]; then
   ip link set eth0 up
   ip addr add "$ip" dev eth0
   dropbear -s -g -p 22 -r /etc/dropbear/host_key -P /run/dropbear.pid
+  # services for migbench's probe: a UDP echo (outage) and a web page (what an application feels)
+  setsid udpecho 7 </dev/null >/dev/null 2>&1 &
+  httpd -p 80 -h /www
 fi
 echo "${GUEST_READY_LINE} $ip"
 n=0

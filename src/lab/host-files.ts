@@ -15,7 +15,8 @@ function bindMounts(layout: LabLayout, h: HostKey): Array<[string, string]> {
     [join(d, 'var-lib-libvirt'), '/var/lib/libvirt'],
     [join(d, 'var-cache-libvirt'), '/var/cache/libvirt'],
     [join(d, 'var-log-libvirt'), '/var/log/libvirt'],
-    [join(d, 'dot-ssh'), '/root/.ssh'],
+    // root's own home: its .ssh, and none of the machine's shell start-up files (a lab host is another machine)
+    [join(d, 'root'), '/root'],
     [join(d, 'hosts'), '/etc/hosts'],
   ];
 }
@@ -26,7 +27,7 @@ export function initScript(layout: LabLayout, h: HostKey): string {
 
 export function writeHostFiles(layout: LabLayout, h: HostKey): void {
   const d = layout.hostDir(h);
-  for (const sub of ['run', 'var-lib-libvirt/qemu', 'var-lib-libvirt/images', 'var-cache-libvirt', 'var-log-libvirt', 'dot-ssh', 'sshd']) {
+  for (const sub of ['run', 'var-lib-libvirt/qemu', 'var-lib-libvirt/images', 'var-cache-libvirt', 'var-log-libvirt', 'root/.ssh', 'sshd']) {
     mkdirSync(join(d, sub), { recursive: true });
   }
   chmodSync(join(d, 'var-lib-libvirt', 'qemu'), 0o751);
@@ -58,7 +59,8 @@ export function writeHostFiles(layout: LabLayout, h: HostKey): void {
   writeFileSync(join(d, 'hosts'), `${hostsLines.join('\n')}\n`);
 
   // root's ~/.ssh inside the host: lab key, authorized_keys, known_hosts, strict client config (for qemu+ssh).
-  const ssh = join(d, 'dot-ssh');
+  chmodSync(join(d, 'root'), 0o700);
+  const ssh = join(d, 'root', '.ssh');
   copyFileSync(layout.key, join(ssh, 'id_ed25519'));
   copyFileSync(`${layout.key}.pub`, join(ssh, 'id_ed25519.pub'));
   copyFileSync(`${layout.key}.pub`, join(ssh, 'authorized_keys'));

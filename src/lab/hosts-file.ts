@@ -11,7 +11,7 @@ export function writeLabHostsFile(layout: LabLayout): void {
       name: layout.hostName(h),
       address: layout.hostIp(h),
       libvirt_uri: `qemu+ssh://root@${layout.hostName(h)}/system`,
-      netem_interface: 'eth0',
+      netem_interface: 'br0',
     })),
     guest: { address: layout.guestIp, memwriter: '/bin/memwriter' },
   };

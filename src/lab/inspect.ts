@@ -5,7 +5,7 @@ import { alive, pidFromFile } from './processes.js';
 import { HOST_KEYS, LabLayout, type HostKey } from './layout.js';
 import { inHost } from './local.js';
 import { linkExists, netnsExists } from './network.js';
-import { readLabState, type LabState } from './state.js';
+import { fromEarlierBoot, readLabState, type LabState } from './state.js';
 
 export const DAEMONS = ['sshd', 'libvirtd', 'virtlogd'] as const;
 
@@ -59,6 +59,9 @@ export async function inspectLab(dir: string): Promise<LabStatus> {
   const state = readLabState(join(dir, 'lab.json'));
   if (!state) return { dir, state, bridge: false, hosts: [], healthy: false, problems: ['no lab here'] };
   const layout = new LabLayout(state.settings);
+  if (fromEarlierBoot(join(dir, 'lab.json'), state)) {
+    return { dir, state, bridge: false, hosts: [], healthy: false, problems: ['made before this machine last booted, nothing of it runs — `migbench lab up` rebuilds it'] };
+  }
   const problems: string[] = [];
   if (state.phase !== 'up') problems.push('`lab up` did not finish');
   const bridge = await linkExists(layout.bridge);

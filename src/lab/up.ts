@@ -20,7 +20,7 @@ import { GUEST_NAME, HOST_KEYS, LabLayout, type LabSettings } from './layout.js'
 import { sh } from './local.js';
 import { checkSubnetFree, createBridge, createNetns, verifyRoute, wireHost } from './network.js';
 import { checkPrerequisites, requireRoot } from './prerequisites.js';
-import { readLabState, writeLabState, type LabState } from './state.js';
+import { currentBootId, fromEarlierBoot, readLabState, writeLabState, type LabState } from './state.js';
 
 export interface LabUpOptions {
   /** Leave a half-built lab in place for debugging instead of removing it. */
@@ -30,7 +30,12 @@ export interface LabUpOptions {
 export async function labUp(settings: LabSettings, log: Logger, opts: LabUpOptions = {}): Promise<'created' | 'already-up'> {
   requireRoot('migbench lab up');
   const layout = new LabLayout(settings);
-  const existing = readLabState(layout.stateFile);
+  let existing = readLabState(layout.stateFile);
+  if (existing && fromEarlierBoot(layout.stateFile, existing)) {
+    log.warn({ dir: layout.dir }, 'a lab made before this machine last booted is in the way: removing its leftovers first');
+    await labDown(layout.dir, log);
+    existing = undefined;
+  }
   if (existing) {
     const status = await inspectLab(layout.dir);
     if (status.healthy) return 'already-up';
@@ -44,7 +49,7 @@ export async function labUp(settings: LabSettings, log: Logger, opts: LabUpOptio
   const step = (msg: string) => log.info({ t: `${((performance.now() - t0) / 1000).toFixed(1)}s` }, msg);
   mkdirSync(layout.logDir, { recursive: true, mode: 0o755 });
   mkdirSync(join(layout.dir, 'keys'), { recursive: true, mode: 0o700 });
-  const state: LabState = { settings, phase: 'building', createdAt: new Date().toISOString(), bridge: false, netns: [], started: [] };
+  const state: LabState = { settings, phase: 'building', createdAt: new Date().toISOString(), bootId: currentBootId(), bridge: false, netns: [], started: [] };
   const save = () => writeLabState(layout.stateFile, state);
   save();
   try {

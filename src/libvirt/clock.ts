@@ -1,5 +1,8 @@
 // How far a host's clock is from the controller's, so that host-stamped events line up with controller time.
-import { run, type Host } from '../remote/host.js';
+// Asked over one long-lived channel: a fresh exec per sample costs a channel and a shell start before `date` runs
+// and almost nothing after, which biases the midpoint by half of that.
+import { RuntimeError } from '../errors.js';
+import type { Host } from '../remote/host.js';
 
 export interface ClockOffset {
   /** host clock − controller clock, ms. */
@@ -8,15 +11,29 @@ export interface ClockOffset {
   readonly rttMs: number;
 }
 
-export async function measureClockOffset(host: Host, samples = 5): Promise<ClockOffset> {
+export async function measureClockOffset(host: Host, samples = 7): Promise<ClockOffset> {
+  let waiting: ((line: string) => void) | undefined;
+  const proc = host.start(['sh', '-c', 'while read -r _; do date +%s%N; done'], {
+    interactive: true,
+    onLine: (line) => waiting?.(line),
+  });
   let best: ClockOffset | undefined;
-  for (let i = 0; i < samples; i++) {
-    const sent = Date.now();
-    const out = await run(host, ['date', '+%s%N']);
-    const back = Date.now();
-    const hostMs = Number(out.trim()) / 1e6;
-    const candidate = { offsetMs: hostMs - (sent + back) / 2, rttMs: back - sent };
-    if (!best || candidate.rttMs < best.rttMs) best = candidate;
+  try {
+    for (let i = 0; i < samples; i++) {
+      const line = new Promise<string>((resolve, reject) => {
+        waiting = resolve;
+        setTimeout(() => reject(new RuntimeError(`${host.name}: no answer to a clock query within 10 s`)), 10_000).unref();
+      });
+      const sent = performance.now();
+      proc.write('\n');
+      const hostNs = Number((await line).trim());
+      const back = performance.now();
+      const mid = performance.timeOrigin + (sent + back) / 2;
+      const candidate = { offsetMs: hostNs / 1e6 - mid, rttMs: back - sent };
+      if (!best || candidate.rttMs < best.rttMs) best = candidate;
+    }
+  } finally {
+    await proc.stop().catch(() => undefined);
   }
   return best!;
 }

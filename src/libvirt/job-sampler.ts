@@ -19,7 +19,7 @@ export interface JobSampler {
   stop(): Promise<JobSample[]>;
 }
 
-export function startJobSampler(host: LibvirtHost, domain: string, hz: number): JobSampler {
+export function startJobSampler(host: LibvirtHost, domain: string, hz: number, onSample?: (s: JobSample) => void): JobSampler {
   const samples: JobSample[] = [];
   let pending = '';
   let inFlight = false;
@@ -37,7 +37,11 @@ export function startJobSampler(host: LibvirtHost, domain: string, hz: number): 
         if (!lines.some((l) => l.startsWith('Job type:'))) continue;
         try {
           const info = parseJobInfo(lines.join('\n'));
-          if (info.type !== 'none') samples.push({ at: Date.now(), type: info.type, stats: info.stats });
+          if (info.type !== 'none') {
+            const sample: JobSample = { at: Date.now(), type: info.type, stats: info.stats };
+            samples.push(sample);
+            onSample?.(sample);
+          }
         } catch {
           /* a garbled sample is skipped */
         }

@@ -25,7 +25,7 @@ const OPERATIONS = [
 ];
 
 /** Human label → rawstats name. */
-const LABELS: Readonly<Record<string, string>> = {
+export const LABELS: Readonly<Record<string, string>> = {
   'Time elapsed': 'time_elapsed',
   'Time elapsed w/o network': 'time_elapsed_net',
   'Time remaining': 'time_remaining',

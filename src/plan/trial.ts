@@ -1,7 +1,7 @@
 // A Trial is one migration: one cell of the experiment matrix (strategy × load × delay), one repetition, one
 // direction.
 import type { Load } from '../config/load.js';
-import type { Strategy } from '../config/strategy.js';
+import { describeKnobs, type Knobs, type Strategy } from '../config/strategy.js';
 
 export type Direction = 'a-to-b' | 'b-to-a';
 
@@ -11,6 +11,8 @@ export interface Trial {
   /** 1-based repetition of its cell. */
   readonly repetition: number;
   readonly strategy: Strategy;
+  /** Bandwidth caps and max downtime for this trial (empty: libvirt's defaults). */
+  readonly knobs: Knobs;
   readonly load: Load;
   /** Added one-way network delay, ms (0 = the direct path). */
   readonly delayMs: number;
@@ -18,5 +20,6 @@ export interface Trial {
 }
 
 export function cellLabel(t: Trial): string {
-  return `${t.strategy.name} ${t.load.name} ${t.delayMs}ms ${t.direction}`;
+  const knobs = describeKnobs(t.knobs);
+  return `${t.strategy.label} ${t.load.name} ${t.delayMs}ms${knobs ? ` ${knobs}` : ''} ${t.direction}`;
 }

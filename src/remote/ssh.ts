@@ -71,6 +71,8 @@ export class SshHost implements Host {
         },
       });
     });
+    // Small request/response exchanges (every exec, every sample) must not wait for delayed ACKs.
+    client.setNoDelay(true);
     return new SshHost(spec, client);
   }
 

@@ -22,17 +22,19 @@ const METRICS: readonly Metric[] = [
 ];
 
 export function cellTable(rows: readonly TrialRow[]): string {
-  const header = ['strategy', 'load', 'delay ms', 'direction', 'ok', 'failed', 'timeout', ...METRICS.map((m) => `mean ${m.header}`)];
-  const body = groupCells(rows).map((c) => {
+  const cells = groupCells(rows);
+  const withKnobs = cells.some((c) => c.knobs !== '');
+  const header = ['strategy', 'load', 'delay ms', ...(withKnobs ? ['knobs'] : []), 'direction', 'ok', 'failed', 'timeout', ...METRICS.map((m) => `mean ${m.header}`)];
+  const body = cells.map((c) => {
     const ok = c.rows.filter((r) => r.status === 'completed');
     const means = METRICS.map((m) => {
       const xs = ok.map((r) => num(r, m.column)).filter((x): x is number => x !== undefined);
       return xs.length === 0 ? '-' : (xs.reduce((a, b) => a + b, 0) / xs.length / m.scale).toFixed(m.digits);
     });
     const count = (status: string) => String(c.rows.filter((r) => r.status === status).length);
-    return [c.strategy, c.load, c.delayMs, c.direction, String(ok.length), count('failed'), count('timeout'), ...means];
+    return [c.strategy, c.load, c.delayMs, ...(withKnobs ? [c.knobs] : []), c.direction, String(ok.length), count('failed'), count('timeout'), ...means];
   });
-  return formatTable(header, body, 4);
+  return formatTable(header, body, withKnobs ? 5 : 4);
 }
 
 /** Columns before `leftColumns` are text (left-aligned); the others are numbers (right-aligned). */

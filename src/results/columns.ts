@@ -1,5 +1,6 @@
 // Every trials.csv column, declared once: name, unit, where the number comes from, what it means.
 // The CSV writer and README's column table (npm run columns) are both generated from this list.
+import { describeKnobs, describeParams } from '../config/strategy.js';
 import type { TrialRecord } from './record.js';
 
 export type Cell = string | number | undefined;
@@ -25,24 +26,38 @@ const column = (name: string, unit: string, source: string, description: string,
 const jobStat = (name: string, unit: string, key: string, label: string, description: string): Column =>
   column(name, unit, `\`${key}\` (${label})`, description, stat(key));
 
+/** A value only a sweep knows: empty in rows `migbench import` made from saved virsh output. */
+const sweepOnly =
+  (f: Column['value']): Column['value'] =>
+  (r) =>
+    r.imported ? undefined : f(r);
+
 const ms = (n: number | undefined): number | undefined => (n === undefined ? undefined : Math.round(n));
+const ms2 = (n: number | undefined): number | undefined => (n === undefined ? undefined : Math.round(n * 100) / 100);
 const mibs = (n: number | undefined): number | undefined => (n === undefined ? undefined : Math.round(n * 10) / 10);
 
 export const COLUMNS: readonly Column[] = [
   column('sweep_id', '', 'migbench', 'Sweep identifier; also the results folder name.', (r) => r.sweepId),
   column('trial_index', '', 'migbench plan', 'Position of the trial in the sweep, 0-based (`migbench plan` shows the order).', (r) => r.trial.index),
-  column('repetition', '', 'migbench plan', 'Repetition of its cell, 1-based.', (r) => r.trial.repetition),
-  column('strategy', '', 'experiment', 'Migration strategy (README "Strategies").', (r) => r.trial.strategy.name),
-  column('load', '', 'experiment', 'Guest load: `idle`, or the name of a memwriter load.', (r) => r.trial.load.name),
-  column('delay_ms', 'ms', 'experiment', 'Added one-way network delay asked for this trial (0 = the direct path).', (r) => r.trial.delayMs),
-  column('direction', '', 'experiment', '`a-to-b` (first host in hosts.yaml to second) or `b-to-a`.', (r) => r.trial.direction),
+  column('repetition', '', 'migbench plan', 'Repetition of its cell, 1-based.', sweepOnly((r) => r.trial.repetition)),
+  column('strategy', '', 'experiment', 'Migration strategy as labelled in the experiment: the preset and its parameters, e.g. `multifd(connections=4)` (README "Strategies").', (r) => r.trial.strategy.label),
+  column('strategy_params', '', 'experiment', 'The parameters of the strategy, `key=value` separated by spaces; empty for a plain preset.', sweepOnly((r) => describeParams(r.trial.strategy))),
+  column('knobs', '', 'experiment', 'Knobs of this trial (bandwidth caps, max downtime), `key=value`; empty when none.', sweepOnly((r) => describeKnobs(r.trial.knobs))),
+  column('bandwidth_mib_s', 'MiB/s', 'experiment → `virsh migrate --bandwidth`', 'Pre-copy bandwidth cap, when set.', (r) => r.trial.knobs.bandwidthMiBs),
+  column('postcopy_bandwidth_mib_s', 'MiB/s', 'experiment → `--postcopy-bandwidth`', 'Post-copy bandwidth cap, when set.', (r) => r.trial.knobs.postcopyBandwidthMiBs),
+  column('max_downtime_ms', 'ms', 'experiment → `virsh migrate-setmaxdowntime`', "Maximum tolerable downtime set on the source's QEMU before the migration, when set.", (r) => r.trial.knobs.maxDowntimeMs),
+  column('migrate_flags', '', 'migbench', 'The `virsh migrate` options used (without domain and URIs).', (r) => r.migration.flags),
+  column('load', '', 'experiment', 'Guest load: `idle`, or the name of a memwriter load.', sweepOnly((r) => r.trial.load.name)),
+  column('delay_ms', 'ms', 'experiment', 'Added one-way network delay asked for this trial (0 = the direct path).', sweepOnly((r) => r.trial.delayMs)),
+  column('direction', '', 'experiment', '`a-to-b` (first host in hosts.yaml to second) or `b-to-a`.', sweepOnly((r) => r.trial.direction)),
+  column('pair', '', 'hosts.yaml', 'The host pair that ran the trial: its name in a `pairs:` hosts file, else "HOSTA-HOSTB".', sweepOnly((r) => r.pair)),
   column('source', '', 'hosts.yaml', 'Name of the source host.', (r) => r.source),
   column('destination', '', 'hosts.yaml', 'Name of the destination host.', (r) => r.destination),
   column('started_at', 'ISO 8601 UTC', 'controller clock', 'When `virsh migrate` was started.', (r) => r.startedAt),
   column('status', '', 'migbench', '`completed`, `failed` (see `error`) or `timeout` (the harness aborted the job).', (r) => r.status),
   column('error', '', '`virsh migrate` stderr', 'Why the trial failed; empty when completed.', (r) => r.error),
-  column('delay_method', '', 'migbench', '`none` (delay 0), `netem` (tc netem on the hosts) or `proxy` (the delay relay in the migration stream).', (r) => r.delay.method),
-  column('delay_where', '', 'experiment', 'netem: `source`, `destination` or `both` interfaces; proxy: `both` directions of the stream.', (r) => r.delay.where),
+  column('delay_method', '', 'migbench', '`none` (delay 0), `netem` (tc netem on the hosts) or `proxy` (the delay relay in the migration stream).', sweepOnly((r) => r.delay.method)),
+  column('delay_where', '', 'experiment', 'netem: `source`, `destination` or `both` interfaces; proxy: `both` directions of the stream.', sweepOnly((r) => r.delay.where)),
   column('delay_jitter_ms', 'ms', 'experiment', 'netem jitter.', (r) => (r.delay.method === 'netem' ? r.delay.jitterMs : undefined)),
   column('delay_loss_pct', '%', 'experiment', 'netem packet loss.', (r) => (r.delay.method === 'netem' ? r.delay.lossPct : undefined)),
   column('delay_window_kib', 'KiB', 'experiment', 'proxy: bytes in flight per direction (throughput <= window / round trip, as for TCP).', (r) => r.delay.windowKiB),
@@ -51,19 +66,33 @@ export const COLUMNS: readonly Column[] = [
   column('load_rate_unit', '', 'experiment', '`mib` or `pages` (per second).', (r) => r.load?.unit),
   column('load_impl', '', 'migbench', 'How memwriter ran in the guest: `binary` (prebuilt), `c` (compiled there), `python3` or `python`.', (r) => r.load?.impl),
   column('load_warmup_mib_s', 'MiB/s', 'memwriter output', 'Page-dirtying rate memwriter reached at the end of the warm-up, before the migration.', (r) => mibs(r.load?.warmupMiBs)),
-  column('timeout_s', 's', 'experiment', 'Bound on the migration: after this, the action below.', (r) => r.timeout.seconds),
-  column('timeout_action', '', 'experiment', '`abort` (the harness runs virsh domjobabort), `suspend` (virsh --timeout-suspend) or `postcopy` (virsh --timeout-postcopy).', (r) => r.timeout.action),
-  column('timeout_fired', '', 'migbench, libvirt events', '`yes` when the timeout action happened in this trial.', (r) => (r.timeout.fired ? 'yes' : 'no')),
+  column('timeout_s', 's', 'experiment', 'Bound on the migration: after this, the action below.', sweepOnly((r) => r.timeout.seconds)),
+  column('timeout_action', '', 'experiment', '`abort` (the harness runs virsh domjobabort), `suspend` (virsh --timeout-suspend) or `postcopy` (virsh --timeout-postcopy).', sweepOnly((r) => r.timeout.action)),
+  column('timeout_fired', '', 'migbench, libvirt events', '`yes` when the timeout action happened in this trial.', sweepOnly((r) => (r.timeout.fired ? 'yes' : 'no'))),
   column('wall_time_ms', 'ms', 'controller clock', 'Duration of the whole `virsh migrate` command as the controller saw it (includes connection setup and libvirt overhead).', (r) => ms(r.wallTimeMs)),
   jobStat('downtime_ms', 'ms', 'downtime', 'Total downtime', "Time the guest was paused, from stopping its vCPUs on the source to resuming them on the destination, as libvirt computes it from both hosts' clocks. QEMU leaves it out of some post-copy jobs; then it is empty."),
   jobStat('total_time_ms', 'ms', 'time_elapsed', 'Time elapsed', 'Duration of the migration job on the source, from its start until the destination has every page, so including the post-copy page-pull phase.'),
   jobStat('setup_time_ms', 'ms', 'setup_time', 'Setup time', "QEMU's setup time: from the migrate command until the first pass over RAM began."),
   column('switchover_ms', 'ms', 'libvirt events + job samples', 'From the start of the migration job until the guest ran on the destination (its first `Resumed` lifecycle event there). For pre-copy close to total_time_ms; for post-copy much shorter.', (r) => ms(r.timing?.switchoverMs)),
+  column('postcopy_switch_reason', '', 'migbench', 'hybrid-timeout: why the harness switched to post-copy: `timeout` (switch_after_s passed) or `no-progress` (an iteration gained less than min_progress_pct).', (r) => r.migration.switchReason),
   column('postcopy_used', '', 'libvirt events', '`yes` when the migration really ran in post-copy (`Resumed Post-copy` on the destination), whatever the strategy asked.', (r) => (r.timing ? (r.timing.postcopy ? 'yes' : 'no') : undefined)),
   column('event_downtime_ms', 'ms', 'libvirt events', 'Downtime as the events show it: the source pausing the guest (`Suspended Migrated` / `Suspended Post-copy`) to the destination resuming it (`Resumed …`). Also there when QEMU reports no downtime.', (r) => ms(r.timing?.eventDowntimeMs)),
   column('postcopy_phase_ms', 'ms', 'libvirt events', 'Post-copy only: from the switch-over until the destination had every page (`Resumed Post-copy` to `Resumed Migrated` on the destination).', (r) => ms(r.timing?.postcopyMs)),
   column('guest_max_gap_ms', 'ms', 'memwriter output (guest clock)', 'Longest interval between two memwriter progress lines during the migration: the pause the guest itself saw. Empty for idle trials.', (r) => ms(r.guestPause?.maxGapMs)),
   column('guest_arrival_gap_ms', 'ms', 'controller clock', 'The same from the times the lines reached the controller: includes the network and SSH, and pauses the guest clock did not see.', (r) => ms(r.guestPause?.arrivalGapMs)),
+  column('probe_sent', 'requests', 'service probe (UDP echo)', 'UDP echo requests the probe sent during the trial (before, during and after the migration).', (r) => r.probe && r.probe.baseline.sent + r.probe.during.sent),
+  column('probe_lost', 'requests', 'service probe (UDP echo)', 'Of those, not answered within the probe timeout.', (r) => r.probe && r.probe.baseline.lost + r.probe.during.lost),
+  column('probe_outage_ms', 'ms', 'service probe (UDP echo)', 'Longest time the guest did not answer: from the first unanswered request of a run to the next answered one (resolution: 1 / rate_hz). The client-observed outage.', (r) => ms(r.probe?.outageMs)),
+  column('probe_baseline_p50_ms', 'ms', 'service probe (UDP echo)', 'Median round trip before the migration started.', (r) => ms2(r.probe?.baseline.p50Ms)),
+  column('probe_baseline_p99_ms', 'ms', 'service probe (UDP echo)', '99th percentile round trip before the migration started.', (r) => ms2(r.probe?.baseline.p99Ms)),
+  column('probe_during_p50_ms', 'ms', 'service probe (UDP echo)', 'Median round trip while the migration job ran (answered requests).', (r) => ms2(r.probe?.during.p50Ms)),
+  column('probe_during_p99_ms', 'ms', 'service probe (UDP echo)', '99th percentile round trip while the migration job ran.', (r) => ms2(r.probe?.during.p99Ms)),
+  column('probe_during_max_ms', 'ms', 'service probe (UDP echo)', 'Slowest answered round trip while the migration job ran.', (r) => ms2(r.probe?.during.maxMs)),
+  column('probe_pull_p99_ms', 'ms', 'service probe (UDP echo)', "Post-copy only: 99th percentile round trip during the page-pull phase, when the guest's faults go over the network.", (r) => ms2(r.probe?.pull?.p99Ms)),
+  column('probe_pull_max_ms', 'ms', 'service probe (UDP echo)', 'Post-copy only: slowest answered round trip during the page-pull phase.', (r) => ms2(r.probe?.pull?.maxMs)),
+  column('http_during_p99_ms', 'ms', 'service probe (HTTP GET, new connection each)', 'What an application would feel: 99th percentile GET latency while the migration ran (includes TCP retransmission timers).', (r) => ms2(r.probe?.http?.during.p99Ms)),
+  column('http_during_max_ms', 'ms', 'service probe (HTTP GET)', 'Slowest GET while the migration ran.', (r) => ms2(r.probe?.http?.during.maxMs)),
+  column('http_failed', 'requests', 'service probe (HTTP GET)', 'GETs that failed or took over 5 s, over the whole trial.', (r) => r.probe?.http?.all.lost),
   column('guest_report_period_ms', 'ms', 'memwriter output', 'Median interval between memwriter progress lines: the resolution of guest_max_gap_ms.', (r) => (r.guestPause ? Math.round(r.guestPause.periodMs * 10) / 10 : undefined)),
   jobStat('data_processed_bytes', 'bytes', 'data_processed', 'Data processed', 'Bytes the migration sent (memory and device state; no disks here).'),
   jobStat('memory_total_bytes', 'bytes', 'memory_total', 'Memory total', "Size of all guest RAM blocks QEMU migrates: the guest's RAM plus small firmware/ROM blocks."),
@@ -71,6 +100,13 @@ export const COLUMNS: readonly Column[] = [
   jobStat('constant_pages', 'pages', 'memory_constant', 'Constant pages', 'Pages sent as a marker only because every byte was the same (almost always zero pages).'),
   jobStat('normal_pages', 'pages', 'memory_normal', 'Normal pages', 'Pages sent in full.'),
   jobStat('normal_bytes', 'bytes', 'memory_normal_bytes', 'Normal data', 'Bytes of the pages sent in full.'),
+  column('max_throttle_pct', '%', '`auto_converge_throttle` (Auto converge throttle)', 'Highest CPU throttle auto-convergence put on the guest, from the job samples (libvirt reports it only while the job runs).', (r) => r.migration.maxThrottlePct),
+  jobStat('xbzrle_cache_bytes', 'bytes', 'compression_cache', 'Compression cache', 'Size of the xbzrle page cache.'),
+  jobStat('xbzrle_bytes', 'bytes', 'compression_bytes', 'Compressed data', 'Bytes sent as xbzrle-encoded pages.'),
+  jobStat('xbzrle_pages', 'pages', 'compression_pages', 'Compressed pages', 'Pages sent xbzrle-encoded instead of in full.'),
+  jobStat('xbzrle_cache_misses', 'pages', 'compression_cache_misses', 'Compression cache misses', 'Re-dirtied pages not found in the xbzrle cache (sent in full).'),
+  jobStat('xbzrle_overflows', 'pages', 'compression_overflow', 'Compression overflows', 'Pages whose encoding was larger than the page (sent in full).'),
+  column('migration_connections', '', '`ss -tnp` on the destination', "TCP connections of the destination's QEMU once RAM was flowing: 1 for a single stream, 1 + N with multifd (empty for tunnelled migration, which goes through libvirtd).", (r) => r.migration.connections),
   column('constant_bytes', 'bytes', '`memory_constant` × `memory_page_size`', 'Guest RAM that crossed as constant-page markers instead of data.', (r) => {
     const s = r.job?.stats;
     return s?.memory_constant !== undefined && s.memory_page_size !== undefined ? s.memory_constant * s.memory_page_size : undefined;

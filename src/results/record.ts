@@ -2,6 +2,7 @@
 import type { DelayRecord } from '../delay/delay.js';
 import type { JobInfo } from '../libvirt/jobinfo.js';
 import type { Trial } from '../plan/trial.js';
+import type { ProbeReport } from '../probe/analysis.js';
 import type { TrialTiming } from '../trial/timing.js';
 import type { GuestLoadRecord, GuestPause } from '../workload/guest-load.js';
 
@@ -11,6 +12,10 @@ export type TrialStatus = 'completed' | 'failed' | 'timeout';
 export interface TrialRecord {
   readonly sweepId: string;
   readonly trial: Trial;
+  /** Set for rows made by `migbench import` from saved virsh output: what the sweep would know is unknown. */
+  readonly imported?: { readonly file: string; readonly line: number };
+  /** The host pair that ran it (its name in a `pairs:` hosts file, else "A-B"). */
+  readonly pair?: string;
   readonly source: string;
   readonly destination: string;
   /** ISO 8601 time, controller clock, when `virsh migrate` was started. */
@@ -31,4 +36,15 @@ export interface TrialRecord {
   readonly timeout: { readonly seconds: number; readonly action: string; readonly fired: boolean };
   readonly timing: TrialTiming | undefined;
   readonly guestPause: GuestPause | undefined;
+  /** What the service probe saw (experiment `probe:`). */
+  readonly probe?: ProbeReport | undefined;
+  /** What the migration used and showed beyond libvirt's completed statistics. */
+  readonly migration: {
+    /** The virsh migrate options used (values included, domain and URI left out). */
+    readonly flags: string;
+    readonly connections: number | undefined;
+    readonly switchReason: string | undefined;
+    /** Highest auto-converge throttle seen in the job samples or the completed statistics, %. */
+    readonly maxThrottlePct: number | undefined;
+  };
 }

@@ -8,6 +8,10 @@ export interface SweepMeta {
   readonly hostsFile: string;
   readonly domain: string;
   readonly hosts: readonly string[];
+  /** Every host pair the sweep ran on. */
+  readonly pairs?: ReadonlyArray<{ name: string; hosts: readonly string[]; domain: string }>;
+  /** `i/n` when this folder holds one shard of the sweep. */
+  readonly shard?: string;
   readonly planned: number;
   readonly startedAt: string;
   /** Every (re)start of the sweep. */

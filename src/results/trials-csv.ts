@@ -1,5 +1,7 @@
 // trials.csv: one row per trial, appended and flushed as soon as the trial ends.
+import { readFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
+import { RuntimeError } from '../errors.js';
 import { AppendFile } from './append-file.js';
 import { COLUMN_NAMES, toRow } from './columns.js';
 import type { TrialRecord } from './record.js';
@@ -9,7 +11,12 @@ export class TrialsCsv {
 
   constructor(path: string) {
     this.file = new AppendFile(path);
-    if (this.file.isEmpty) this.file.append(stringify([COLUMN_NAMES]));
+    const header = stringify([COLUMN_NAMES]);
+    if (this.file.isEmpty) this.file.append(header);
+    else if (!readFileSync(path, 'utf8').startsWith(header)) {
+      this.file.close();
+      throw new RuntimeError(`${path} has other columns than this migbench writes (another version made it) — finish that sweep with the version that started it, or start a new sweep`);
+    }
   }
 
   append(r: TrialRecord): void {

@@ -7,6 +7,8 @@ import { errorMessage, InputError, RuntimeError } from '../errors.js';
 import { hasNetem } from '../delay/netem.js';
 import { uploadRelay } from '../delay/proxy.js';
 import { lockHost, type HostLock } from '../guard/host-lock.js';
+import { runDoctor } from '../doctor/doctor.js';
+import { firstFailure } from '../doctor/report.js';
 import { Journal } from '../guard/journal.js';
 import { settleDomain } from '../guard/recover.js';
 import { pairKey, SweepLock } from '../guard/sweep-lock.js';
@@ -53,6 +55,9 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
   if (needsGuest && !hosts.guest) {
     throw new InputError(`the experiment has memwriter loads but ${hosts.file} has no guest: section — give the guest's address and SSH access (README "hosts.yaml")`);
   }
+  if (experiment.probe && !hosts.guest) {
+    throw new InputError(`the experiment has a probe but ${hosts.file} has no guest: section — give the guest's address (the probe sends to its services)`);
+  }
   const undo: Array<() => Promise<unknown>> = [];
   const close = async () => {
     for (const step of undo.splice(0).reverse()) await step().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'cleanup step failed'));
@@ -74,6 +79,11 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
     if (a.status === 'rejected') throw a.reason;
     if (b.status === 'rejected') throw b.reason;
     const pair = [a.value, b.value] as const;
+    // The doctor, quietly: a failed check stops the run before any host is touched.
+    const checks = await runDoctor(hosts, { pair, experiment });
+    const problem = firstFailure(checks);
+    if (problem) throw new RuntimeError(`not ready: ${problem}`);
+    facts.doctor = checks.filter((c) => c.status !== 'pass').map((c) => `${c.host}: ${c.check}: ${c.detail}`);
     const hostLocks = new Map<string, HostLock>();
     for (const h of pair) hostLocks.set(h.spec.name, await lockHost(h.remote, opts.sweepId));
     undo.push(async () => Promise.all([...hostLocks.values()].map((l) => l.release())));
@@ -224,6 +234,7 @@ export function trialContext(s: Session, base: Pick<TrialContext, 'sweepId' | 'e
     get guest() {
       return s.guest;
     },
+    guestAddress: s.hosts.guest?.address,
     events: s.events,
     clockOffsetMs: s.clockOffsetMs,
     undo: s.journal,

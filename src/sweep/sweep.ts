@@ -1,30 +1,32 @@
-// A sweep runs every trial of the plan against one host pair and appends each result as soon as it exists.
+// A sweep runs the planned trials on one or more host pairs (one trial at a time per pair, pairs in parallel)
+// and appends each result as soon as it exists. Pairs take the plan unit by unit (a cell's directions in one
+// repetition), so the VM on each pair ping-pongs and ends a unit where it began.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import type { Experiment } from '../config/experiment.js';
-import { RuntimeError } from '../errors.js';
-import { settleDomain } from '../guard/recover.js';
 import type { Logger } from '../log/logger.js';
-import { planTrials } from '../plan/plan.js';
+import { planUnits } from '../plan/plan.js';
+import type { Trial } from '../plan/trial.js';
 import type { TrialRecord } from '../results/record.js';
 import { RawJsonl } from '../results/raw-jsonl.js';
 import { TrialsCsv } from '../results/trials-csv.js';
-import { harnessDeadlineMs } from '../trial/migration.js';
-import { positionDomain } from '../trial/position.js';
-import { runTrial } from '../trial/run-trial.js';
-import { trialContext, type Session } from './session.js';
+import type { TrialDriver } from './driver.js';
 
 export interface SweepOptions {
   readonly sweepId: string;
   readonly experiment: Experiment;
+  /** The trials this run is responsible for, in plan order (the whole plan, or one shard of it). */
+  readonly trials: readonly Trial[];
   /** Results folder; trials.csv and raw.jsonl are appended there. */
   readonly outDir: string;
   readonly log: Logger;
-  /** Aborted on SIGINT/SIGTERM: the running job is aborted and the sweep stops. */
+  /** Aborted on SIGINT/SIGTERM: the running jobs are aborted and the sweep stops. */
   readonly signal: AbortSignal;
   readonly onTrial?: (record: TrialRecord, done: number, total: number) => void;
   /** Trial indexes already in trials.csv (a resumed sweep): not run again. */
   readonly skip?: ReadonlySet<number>;
+  /** Extra facts for the sweep's first raw.jsonl line (shard, …). */
+  readonly facts?: Record<string, unknown>;
 }
 
 export interface SweepSummary {
@@ -37,73 +39,69 @@ export interface SweepSummary {
   readonly interrupted: boolean;
 }
 
-export async function runSweep(session: Session, opts: SweepOptions): Promise<SweepSummary> {
-  const { experiment, log, signal } = opts;
-  const { pair, hosts } = session;
-  const trials = planTrials(experiment);
-  const ctx = trialContext(session, { sweepId: opts.sweepId, experiment, log, signal });
+export async function runSweep(drivers: readonly TrialDriver[], opts: SweepOptions): Promise<SweepSummary> {
+  const { experiment, signal } = opts;
   const csv = new TrialsCsv(join(opts.outDir, 'trials.csv'));
   const raw = new RawJsonl(join(opts.outDir, 'raw.jsonl'));
+  const queue = planUnits(opts.trials.filter((t) => !opts.skip?.has(t.index)));
   let recorded = 0;
   let failed = 0;
   let timedOut = 0;
   let interrupted = false;
+  let stop = false;
+  let done = opts.trials.filter((t) => opts.skip?.has(t.index)).length;
+  const total = opts.trials.length;
+
+  const work = async (driver: TrialDriver) => {
+    const note = (type: string, data: Record<string, unknown>) => raw.append(type, { ...data, pair: driver.pair });
+    try {
+      for (let unit = queue.shift(); unit && !stop; unit = queue.shift()) {
+        for (const trial of unit) {
+          if (signal.aborted || stop) {
+            interrupted ||= signal.aborted;
+            return;
+          }
+          const t0 = performance.now();
+          const outcome = await driver.runTrial(trial, note);
+          const record: TrialRecord = { ...outcome.record, pair: driver.pair };
+          if (outcome.interrupted) {
+            note('trial-interrupted', { trial: trial.index, record, ...outcome.raw });
+            interrupted = true;
+            return;
+          }
+          csv.append(record);
+          // the trial's whole cost on the controller (checks, positioning, migration, statistics, the row), less settle
+          note('trial', { trial: trial.index, record, ...outcome.raw, harnessMs: Math.round(performance.now() - t0) });
+          recorded++;
+          done++;
+          if (record.status === 'failed') failed++;
+          if (record.status === 'timeout') timedOut++;
+          opts.onTrial?.(record, done, total);
+          await driver.afterTrial(outcome);
+          if (experiment.settle_s > 0 && done < total) await sleep(experiment.settle_s * 1000, undefined, { signal }).catch(() => undefined);
+        }
+      }
+    } catch (err) {
+      stop = true; // the other pairs finish their running trial, then stop
+      throw err;
+    }
+  };
+
   try {
-    const todo = trials.filter((t) => !opts.skip?.has(t.index));
     raw.append(opts.skip?.size ? 'sweep-resume' : 'sweep-start', {
       sweepId: opts.sweepId,
       alreadyRecorded: opts.skip?.size ?? 0,
-      planned: trials.length,
-      hosts: pair.map((h) => ({ name: h.spec.name, address: h.spec.address, versions: h.versions, jobInfo: h.jobInfo })),
-      domain: hosts.domain,
-      ramBytes: session.checked.ramBytes,
-      ...session.facts,
+      planned: total,
+      ...opts.facts,
+      pairs: drivers.map((d) => d.description),
     });
-    let done = opts.skip?.size ?? 0;
-    for (const trial of todo) {
-      if (signal.aborted) {
-        interrupted = true;
-        break;
-      }
-      // Before every trial: connections up (reconnected with backoff if they dropped), nothing left undone,
-      // no migration job still running, the VM running on exactly one host.
-      const healed = await session.ensureHealthy(log);
-      const settled = await settleDomain(pair, hosts.domain, log);
-      healed.push(...settled.actions, ...(await session.ensureGuest()));
-      if (healed.length) raw.append('healed', { trial: trial.index, actions: healed });
-      const [source, destination] = trial.direction === 'a-to-b' ? pair : [pair[1], pair[0]];
-      if ((await positionDomain(pair, hosts.domain, source, harnessDeadlineMs(experiment.timeout), log)) === 'moved') {
-        raw.append('positioned', { trial: trial.index, on: source.spec.name });
-      }
-      const outcome = await runTrial(ctx, trial, source, destination);
-      raw.append(outcome.interrupted ? 'trial-interrupted' : 'trial', { trial: trial.index, record: outcome.record, ...outcome.raw });
-      if (outcome.interrupted) {
-        interrupted = true;
-        break;
-      }
-      csv.append(outcome.record);
-      recorded++;
-      done++;
-      if (outcome.record.status === 'failed') failed++;
-      if (outcome.record.status === 'timeout') timedOut++;
-      opts.onTrial?.(outcome.record, done, trials.length);
-      if (outcome.cleanupFailed) {
-        // the journal still holds the undo command: try it now, over a fresh connection if need be
-        try {
-          await session.ensureHealthy(log);
-        } catch (err) {
-          throw new RuntimeError(`stopping the sweep: ${outcome.cleanupFailed}; then: ${err instanceof Error ? err.message : String(err)}`);
-        }
-      }
-      for (const s of session.events.values()) s.forget(Date.now() - 60_000);
-      if (experiment.settle_s > 0 && done < trials.length) {
-        await sleep(experiment.settle_s * 1000, undefined, { signal }).catch(() => undefined);
-      }
-    }
-    raw.append('sweep-end', { recorded, failed, timedOut, interrupted });
+    const results = await Promise.allSettled(drivers.map(work));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    raw.append('sweep-end', { recorded, failed, timedOut, interrupted, error: failure ? String(failure.reason) : undefined });
+    if (failure) throw failure.reason;
   } finally {
     csv.close();
     raw.close();
   }
-  return { planned: trials.length, recorded, failed, timedOut, interrupted };
+  return { planned: total, recorded, failed, timedOut, interrupted };
 }

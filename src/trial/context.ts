@@ -24,6 +24,8 @@ export interface TrialContext {
   /** Host name → path of the uploaded delay relay (proxy method). */
   readonly relayScripts: ReadonlyMap<string, string>;
   readonly guest: GuestAccess | undefined;
+  /** The guest's address, for the service probe. */
+  readonly guestAddress: string | undefined;
   /** Host name → its libvirt event stream. */
   readonly events: ReadonlyMap<string, EventStream>;
   /** Host name → host clock minus controller clock, ms. */

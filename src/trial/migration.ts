@@ -9,6 +9,7 @@ import type { Trial } from '../plan/trial.js';
 import type { ExecResult } from '../remote/host.js';
 import type { TrialContext } from './context.js';
 import { startPostcopySwitch } from './postcopy-switch.js';
+import { SwitchPolicy, type SwitchReason } from './switch-policy.js';
 
 export interface MigrationOutcome {
   readonly startedAt: string;
@@ -21,6 +22,10 @@ export interface MigrationOutcome {
   readonly abortReason: 'timeout' | 'interrupted' | undefined;
   readonly postcopySwitchMs: number | undefined;
   readonly postcopySwitchDetail: string | undefined;
+  /** hybrid-timeout: why the harness switched to post-copy. */
+  readonly postcopySwitchReason: SwitchReason | undefined;
+  /** Established TCP connections of the destination's QEMU, counted once the RAM transfer was under way. */
+  readonly connections: number | undefined;
   readonly samples: JobSample[];
   readonly raw: Record<string, unknown>;
 }
@@ -38,6 +43,7 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
   const args = migrateArgs({
     domain,
     strategy: trial.strategy,
+    knobs: trial.knobs,
     destinationUri: destination.spec.libvirtUri,
     migrateUri: delay.migrateUri ?? destination.spec.migrateUri,
     listenAddress: delay.listenAddress,
@@ -45,11 +51,39 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
   });
   const raw: Record<string, unknown> = { migrate: source.virsh.argv(args) };
   const deadlineMs = harnessDeadlineMs(timeout);
-  const sampler = startJobSampler(source, domain, experiment.sample_hz);
+  if (trial.knobs.maxDowntimeMs !== undefined) {
+    // QEMU's downtime-limit of the source's process, which the migration uses; the next QEMU starts at the default
+    await source.virsh.run(['migrate-setmaxdowntime', `--domain=${domain}`, `--downtime=${trial.knobs.maxDowntimeMs}`]);
+    raw.maxDowntimeReadBack = (await source.virsh.run(['migrate-getmaxdowntime', `--domain=${domain}`])).trim();
+  }
+  const policy = trial.strategy.switchPolicy && trial.strategy.postcopy === 'policy' ? new SwitchPolicy(trial.strategy.switchPolicy.afterS * 1000, trial.strategy.switchPolicy.minProgressPct) : undefined;
+  let switchReason: SwitchReason | undefined;
+  let policySwitchMs: number | undefined;
+  let connections: number | undefined;
+  let probes = 0;
   const startedAt = new Date().toISOString();
   const commandStartedAt = Date.now();
   const t0 = performance.now();
-  log.info({ trial: trial.index, strategy: trial.strategy.name, load: trial.load.name, delayMs: trial.delayMs, from: source.spec.name, to: destination.spec.name }, 'migration started');
+  const sampler = startJobSampler(source, domain, experiment.sample_hz, (sample) => {
+    // once RAM flows, and again a little later: multifd's extra channels connect just after the main one
+    const processed = sample.stats.memory_processed ?? 0;
+    const total = sample.stats.memory_total ?? Infinity;
+    if (!trial.strategy.tunnelled && ((probes === 0 && processed > 0) || (probes === 1 && processed > total * 0.1))) {
+      probes++;
+      void countConnections(destination, domain).then((n) => (connections = Math.max(connections ?? 0, n ?? 0) || connections));
+    }
+    if (policy && switchReason === undefined) {
+      const why = policy.observe(sample);
+      if (why) {
+        switchReason = why;
+        void source.virsh.exec(['migrate-postcopy', `--domain=${domain}`]).then((r) => {
+          raw.policySwitch = { reason: why, code: r.code, stderr: r.stderr.trim(), elapsedMs: sample.stats.time_elapsed };
+          if (r.code === 0) policySwitchMs = performance.now() - t0;
+        });
+      }
+    }
+  });
+  log.info({ trial: trial.index, strategy: trial.strategy.label, load: trial.load.name, delayMs: trial.delayMs, from: source.spec.name, to: destination.spec.name }, 'migration started');
 
   let ended = false;
   const command = source.virsh.exec(args, { timeoutMs: deadlineMs + ABORT_GRACE_MS }).finally(() => {
@@ -98,11 +132,22 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
     result,
     failure,
     abortReason,
-    postcopySwitchMs: sw?.switchMs,
+    postcopySwitchMs: sw?.switchMs ?? policySwitchMs,
     postcopySwitchDetail: sw?.detail,
+    postcopySwitchReason: switchReason,
+    connections,
     samples,
     raw,
   };
+}
+
+/** TCP connections of the destination's QEMU process (the migration channels: one, or 1 + N with multifd). */
+async function countConnections(host: LibvirtHost, domain: string): Promise<number | undefined> {
+  const res = await host.remote
+    .exec(['sh', '-c', 'pid=$(cat "/run/libvirt/qemu/$1.pid" 2>/dev/null || cat "/var/run/libvirt/qemu/$1.pid") && ss -Htnp state established | grep -c "pid=$pid,"', 'count', domain])
+    .catch(() => undefined);
+  const n = Number(res?.stdout.trim());
+  return res && res.stdout.trim() !== '' && Number.isInteger(n) ? n : undefined;
 }
 
 /** "error: operation failed: domain is no longer running" → "operation failed: domain is no longer running". */

@@ -5,8 +5,12 @@ import { applyDelay, relayBytes, type ActiveDelay } from '../delay/delay.js';
 import { errorMessage } from '../errors.js';
 import type { JobInfo } from '../libvirt/jobinfo.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
+import { migrateArgs, migrateFlags } from '../libvirt/migrate-args.js';
 import type { Trial } from '../plan/trial.js';
 import type { TrialRecord, TrialStatus } from '../results/record.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { analyseProbe } from '../probe/analysis.js';
+import { startProbe, type ProbeSample, type RunningProbe } from '../probe/probe.js';
 import { startGuestLoad, type GuestPause, type RunningLoad } from '../workload/guest-load.js';
 import type { TrialContext } from './context.js';
 import { describeStates, locateDomain } from './locate.js';
@@ -37,12 +41,21 @@ export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtH
   let job: JobInfo | undefined;
   let timing: TrialTiming | undefined;
   let guestPause: GuestPause | undefined;
+  let probe: RunningProbe | undefined;
+  let probeSamples: ProbeSample[] | undefined;
+  const p = experiment.probe;
+  const pause = (s: number) => sleep(s * 1000, undefined, { signal: ctx.signal }).catch(() => undefined);
 
   try {
     delay = await applyDelay(ctx.delayMethod, trial.delayMs, experiment.delay, hostEnd(ctx, source), hostEnd(ctx, destination), ctx.undo);
     if (trial.load.kind === 'writer') {
       if (!ctx.guest?.writer) throw new Error('internal: writer load without a prepared guest');
       load = await startGuestLoad(ctx.guest.host, ctx.guest.writer, trial.load, ctx.ramBytes, experiment.warmup_s, ctx.signal);
+    }
+    if (p && ctx.guestAddress) {
+      const http = p.http === true ? `http://${ctx.guestAddress}/` : p.http === false ? undefined : p.http;
+      probe = startProbe({ address: ctx.guestAddress, udpPort: p.udp_port, rateHz: p.rate_hz, timeoutMs: p.timeout_ms, httpUrl: http });
+      await pause(p.before_s);
     }
     if (ctx.signal?.aborted) throw new Error('interrupted before the migration started');
     m = await migrate(ctx, trial, source, destination, delay);
@@ -55,16 +68,26 @@ export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtH
     }
     timing = trialTiming(ctx, m, source, destination, job);
     raw.samples = m.samples.map((s) => ({ at: s.at, ...s.stats }));
+    if (probe && p) await pause(p.after_s);
   } catch (err) {
     failure = errorMessage(err);
   } finally {
+    if (probe) probeSamples = await probe.stop();
     if (load) {
       const from = timing?.jobStartAt ?? m?.commandStartedAt ?? trialStartedAt;
       const to = timing && job?.stats.time_elapsed !== undefined ? timing.jobStartAt + job.stats.time_elapsed : (m?.commandEndedAt ?? Date.now());
       try {
         const stopped = await load.stop(from, to);
         guestPause = stopped.pause;
-        raw.writer = { lines: stopped.log.progress.length, errors: stopped.log.errors, readyAt: stopped.log.readyAt, stoppedAt: stopped.log.stoppedAt, pause: guestPause };
+        raw.writer = {
+          lines: stopped.log.progress.length,
+          errors: stopped.log.errors,
+          readyAt: stopped.log.readyAt,
+          stoppedAt: stopped.log.stoppedAt,
+          pause: guestPause,
+          // progress over time for the report's timeline: controller time of arrival, bytes written (≤ 1000 points)
+          series: thin(stopped.log.progress, 1000).map((x) => [x.receivedAt, x.bytes]),
+        };
       } catch (err) {
         raw.writerStopError = errorMessage(err);
       }
@@ -113,6 +136,13 @@ export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtH
     (t.action === 'abort' && m?.abortReason === 'timeout') ||
     (t.action === 'suspend' && timing?.suspendedByTimeout === true) ||
     (t.action === 'postcopy' && timing?.postcopySwitchAt !== undefined && timing.postcopySwitchAt - timing.jobStartAt >= t.seconds * 1000 - 1000);
+  const jobStart = timing?.jobStartAt ?? m?.commandStartedAt;
+  const jobEnd = jobStart !== undefined && job?.stats.time_elapsed !== undefined ? jobStart + job.stats.time_elapsed : m?.commandEndedAt;
+  const probeReport =
+    probeSamples && jobStart !== undefined && jobEnd !== undefined
+      ? analyseProbe(probeSamples, { start: jobStart, end: jobEnd, pullFrom: timing?.postcopy ? timing.resumedAt : undefined })
+      : undefined;
+  if (probeSamples) raw.probe = { report: probeReport, samples: probeSamples.map((x) => [x.at, x.kind === 'udp' ? 0 : 1, x.ms === undefined ? null : Math.round(x.ms * 100) / 100]) };
   const record: TrialRecord = {
     sweepId: ctx.sweepId,
     trial,
@@ -132,12 +162,31 @@ export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtH
     timeout: { seconds: t.seconds, action: t.action, fired },
     timing,
     guestPause,
+    probe: probeReport,
+    migration: {
+      flags: migrateFlags((m?.raw.migrate as string[] | undefined) ?? migrateArgs({ domain, strategy: trial.strategy, knobs: trial.knobs, destinationUri: '' })),
+      connections: m?.connections,
+      switchReason: m?.postcopySwitchReason,
+      maxThrottlePct: maxOf([...(m?.samples ?? []).map((s) => s.stats.auto_converge_throttle), job?.stats.auto_converge_throttle]),
+    },
   };
   raw.timing = timing;
   if (m?.postcopySwitchDetail) raw.postcopySwitch = m.postcopySwitchDetail;
   const interrupted = m?.abortReason === 'interrupted' && status !== 'completed';
   log.info({ trial: trial.index, status, error: failure }, 'trial ended');
   return { record, interrupted: interrupted || (ctx.signal?.aborted === true && status !== 'completed'), cleanupFailed, raw };
+}
+
+/** At most `n` evenly spaced elements, first and last kept. */
+function thin<T>(xs: readonly T[], n: number): T[] {
+  if (xs.length <= n) return [...xs];
+  const step = (xs.length - 1) / (n - 1);
+  return Array.from({ length: n }, (_, i) => xs[Math.round(i * step)]!);
+}
+
+function maxOf(xs: ReadonlyArray<number | undefined>): number | undefined {
+  const present = xs.filter((x): x is number => x !== undefined);
+  return present.length ? Math.max(...present) : undefined;
 }
 
 function hostEnd(ctx: TrialContext, host: LibvirtHost) {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { migbench, oneLineError } from '../support/cli.js';
 import { e2eSkipReason } from '../support/e2e-env.js';
-import { HOSTS, LAB, PREFIX, SUBNET, useTestLab } from '../support/test-lab.js';
+import { HOSTS, LAB, LAB_DIR, PREFIX, SUBNET, useTestLab } from '../support/test-lab.js';
 
 const skip = e2eSkipReason();
 const work = mkdtempSync(join(tmpdir(), 'migbench-e2e-'));
@@ -136,13 +136,13 @@ describe('lab and bad input', { skip }, () => {
         name: 'domain not found',
         args: ['run', ok, '--hosts', hostsVariant('h-dom.yaml', (d) => (d.domain = 'nosuchvm'))],
         code: 1,
-        match: new RegExp(`domain nosuchvm not found on any host \\(${PREFIX}A: not defined, ${PREFIX}B: not defined\\)`),
+        match: new RegExp(`^migbench: not ready: ${PREFIX}A\\+${PREFIX}B: domain: nosuchvm is not defined on either host — check "domain" in the hosts file`),
       },
       {
         name: 'hostile domain name reaches virsh quoted, not the shell',
         args: ['run', ok, '--hosts', hostsVariant('h-evil.yaml', (d) => (d.domain = `x'; touch migbench-pwned; $(touch migbench-pwned2) "`))],
         code: 1,
-        match: /not found on any host/,
+        match: /is not defined on either host/,
       },
     ];
     for (const c of cases) {
@@ -152,8 +152,10 @@ describe('lab and bad input', { skip }, () => {
       assert.match(oneLineError(r), c.match, c.name);
       assert.equal(existsSync(out), false, `${c.name}: a results folder was created`);
     }
-    // the lab hosts' shells start in root's home, which they share with this machine
-    assert.equal(existsSync('/root/migbench-pwned') || existsSync('/root/migbench-pwned2'), false, 'a domain name was executed by a shell');
+    // the lab hosts' shells start in their root's home
+    for (const h of ['A', 'B']) {
+      for (const f of ['migbench-pwned', 'migbench-pwned2']) assert.equal(existsSync(join(LAB_DIR, 'hosts', h, 'root', f)), false, 'a domain name was executed by a shell');
+    }
   });
 
 });

@@ -137,8 +137,9 @@ describe('the reference experiment on the lab', { skip }, () => {
       const outside = num(r, 'guest_arrival_gap_ms')!;
       // lines reach the controller only when the guest runs again: that gap includes the whole pause
       assert.ok(outside >= downtime(r) - period, `${r.strategy} ${r.load}: arrival gap ${outside} ms < downtime ${downtime(r)} ms`);
-      // the guest clock cannot see more than the outside does
-      assert.ok(inside <= outside + period, `${r.strategy} ${r.load}: guest gap ${inside} ms > arrival gap ${outside} ms`);
+      // the guest clock cannot see more than the outside does — up to the delivery jitter of the line before the
+      // gap (a line that reaches the controller late shortens the arrival gap after it)
+      assert.ok(inside <= outside + period + 50, `${r.strategy} ${r.load}: guest gap ${inside} ms > arrival gap ${outside} ms + 50 ms`);
       assert.ok(inside >= period * 0.5, `${r.strategy} ${r.load}: guest gap ${inside} ms below the reporting period ${period} ms`);
     }
   });

@@ -2,11 +2,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { migbench } from '../support/cli.js';
 import { e2eSkipReason } from '../support/e2e-env.js';
-import { LAB, LAB_DIR, PREFIX, useTestLab } from '../support/test-lab.js';
+import { LAB, LAB_DIR, PREFIX, SUBNET, useTestLab } from '../support/test-lab.js';
 
 const skip = e2eSkipReason();
 
@@ -40,5 +40,28 @@ describe('lab down', { skip }, () => {
     const again = await migbench(['lab', 'down', ...LAB]);
     assert.equal(again.code, 0);
     assert.match(again.stdout, /nothing to do/);
+  });
+
+  test('a lab left from before a reboot (or on a copied disk): status says so, up rebuilds it, no PID of it is trusted', async () => {
+    await useTestLab();
+    const state = JSON.parse(readFileSync(join(LAB_DIR, 'lab.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(typeof state.bootId, 'string', 'lab.json records the boot id');
+    assert.equal((await migbench(['lab', 'down', ...LAB])).code, 0);
+    // what such a disk holds: lab.json of another boot, namespace files that are no mounts, and pid files whose
+    // numbers now belong to someone else (here: this test process, which must survive)
+    mkdirSync(join(LAB_DIR, 'hosts', 'A', 'run'), { recursive: true });
+    writeFileSync(join(LAB_DIR, 'lab.json'), JSON.stringify({ ...state, bootId: '00000000-0000-0000-0000-000000000000' }));
+    for (const d of ['sshd', 'libvirtd', 'virtlogd']) writeFileSync(join(LAB_DIR, 'hosts', 'A', 'run', `${d}.pid`), `${process.pid}\n`);
+    mkdirSync('/run/netns', { recursive: true });
+    for (const ns of [`${PREFIX}A`, `${PREFIX}B`]) writeFileSync(join('/run/netns', ns), '');
+    const status = await migbench(['lab', 'status', ...LAB]);
+    assert.equal(status.code, 1);
+    assert.match(status.stdout, /made before this machine last booted/);
+    const up = await migbench(['lab', 'up', ...LAB, '--prefix', PREFIX, '--subnet', SUBNET]);
+    assert.equal(up.code, 0, up.stderr);
+    assert.equal(JSON.parse(readFileSync(join(LAB_DIR, 'lab.json'), 'utf8')).phase, 'up');
+    const down = await migbench(['lab', 'down', ...LAB]);
+    assert.equal(down.code, 0, down.stderr);
+    assert.deepEqual(leftovers(), []);
   });
 });

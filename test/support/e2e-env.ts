@@ -2,7 +2,10 @@
 // the suite. Elsewhere they are skipped with a loud notice.
 import { findBinary } from '../../src/lab/prerequisites.js';
 
-const NEEDED = ['ip', 'unshare', 'nsenter', 'sshd', 'libvirtd', 'virtlogd', 'virsh', 'qemu-system-x86_64', 'busybox', 'ssh-keygen'];
+const NEEDED = ['ip', 'unshare', 'nsenter', 'sshd', 'libvirtd', 'virtlogd', 'virsh', 'qemu-system-x86_64', 'busybox', 'ssh-keygen', 'chromium'];
+
+/** Debian's Chromium, for the report test (playwright-core drives it; no browser download). */
+export const CHROMIUM = '/usr/bin/chromium';
 
 export function e2eBlocker(): string | undefined {
   if (process.getuid?.() !== 0) return 'not root';

@@ -19,7 +19,13 @@ export const HOST_A = `${PREFIX}A`;
 export const HOST_B = `${PREFIX}B`;
 
 export async function useTestLab(): Promise<void> {
-  const up = await migbench(['lab', 'up', ...LAB, '--prefix', PREFIX, '--subnet', SUBNET]);
+  let up = await migbench(['lab', 'up', ...LAB, '--prefix', PREFIX, '--subnet', SUBNET]);
+  if (up.code !== 0 && /is partly up/.test(up.stderr)) {
+    // an earlier test run that was killed half-way: its lab is of no use, start from a new one
+    const down = await migbench(['lab', 'down', ...LAB]);
+    assert.equal(down.code, 0, `lab down of a broken test lab failed:\n${down.stderr}`);
+    up = await migbench(['lab', 'up', ...LAB, '--prefix', PREFIX, '--subnet', SUBNET]);
+  }
   assert.equal(up.code, 0, `lab up failed:\n${up.stderr}`);
   // a test that failed half-way may have left the guest down: every file starts from a running guest
   if (!runningOnExactlyOne()) await restartGuest();
@@ -138,4 +144,19 @@ export async function restartGuest(): Promise<void> {
 /** Processes serving SSH sessions on a lab host ("sshd: root@notty"): killing them drops the controller's link. */
 export function sshSessionPids(h: 'A' | 'B'): number[] {
   return netnsPids(`${PREFIX}${h}`).filter((p) => /^sshd: \S+@notty/.test(cmdline(p)));
+}
+
+/** Restarts a lab host's libvirtd inside its namespaces (after its config changed); the guest keeps running. */
+export async function restartLibvirtd(h: 'A' | 'B'): Promise<void> {
+  const run = join(LAB_DIR, 'hosts', h, 'run');
+  const old = Number(readFileSync(join(run, 'libvirtd.pid'), 'utf8'));
+  const sshd = Number(readFileSync(join(run, 'sshd.pid'), 'utf8'));
+  process.kill(old, 'SIGTERM');
+  for (let i = 0; i < 100 && existsSync(`/proc/${old}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${old}/status`, 'utf8')); i++) await new Promise((r) => setTimeout(r, 100));
+  execFileSync('nsenter', ['-t', String(sshd), '-m', '-n', '-u', '--', '/usr/sbin/libvirtd', '-d']);
+  for (let i = 0; i < 100; i++) {
+    if (virshOn(h, ['uri']).code === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`libvirtd of ${PREFIX}${h} did not come back`);
 }

@@ -62,7 +62,7 @@ test('experiment: defaults, unknown strategies, syntax errors', () => {
   assert.match(errorOf(() => parseYamlText('name: x\nstrategies: [precopy, warp]\n', 'e.yaml', ExperimentSchema)).message, /^e\.yaml:2: strategies\[1\]: unknown strategy "warp" — use one of: precopy, postcopy, hybrid/);
   assert.match(errorOf(() => parseYamlText('name: x\nstrategies: [precopy\nrepetitions: 2\n', 'e.yaml', ExperimentSchema)).message, /^e\.yaml:3:1: YAML syntax error: /);
   assert.match(errorOf(() => parseYamlText('name: x\nstrategies: [precopy]\nrepetitions: two\n', 'e.yaml', ExperimentSchema)).message, /^e\.yaml:3: repetitions: expected number, got "two"/);
-  assert.match(errorOf(() => parseYamlText('name: x\nstrategies: [precopy, precopy]\n', 'e.yaml', ExperimentSchema)).message, /listed twice/);
+  assert.match(errorOf(() => parseYamlText('name: x\nstrategies: [precopy, precopy]\n', 'e.yaml', ExperimentSchema)).message, /two strategies have the same label/);
   assert.match(errorOf(() => parseYamlText('', 'e.yaml', ExperimentSchema)).message, /empty/);
   assert.match(errorOf(() => parseYamlText('name: "../../etc"\nstrategies: [precopy]\n', 'e.yaml', ExperimentSchema)).message, /^e\.yaml:1: name: name must be/);
 });

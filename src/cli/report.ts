@@ -1,0 +1,98 @@
+// `migbench report RESULTS_DIR [--compare OTHER] [--by-direction]` and `migbench recommend RESULTS_DIR --goal …`.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+import { basename, join, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import { compareHtml, compareTable } from '../report/compare.js';
+import { pickTimelineTrials, reportHtml } from '../report/html.js';
+import { GOALS, goalLabel, recommend, type Goal } from '../report/recommend.js';
+import { summarize, summaryCsv, summaryTable } from '../report/summary.js';
+import { formatTable } from '../report/table.js';
+import { readRawTrials, type RawTrial } from '../results/read-raw.js';
+import { readTrials, type TrialRow } from '../results/read-trials.js';
+
+function rowsOf(dir: string): TrialRow[] {
+  const file = join(dir, 'trials.csv');
+  if (!existsSync(file)) throw new InputError(`${dir} has no trials.csv — give a results folder of migbench run or migbench import`);
+  return readTrials(file);
+}
+
+export async function reportCommand(dirs: readonly string[], opts: { compare?: string; byDirection?: boolean; quiet?: boolean; out?: string }): Promise<number> {
+  if (dirs.length > 1 && opts.out === undefined) throw new InputError(`${dirs.length} results folders are merged into one report — say where it goes with --out DIR`);
+  if (dirs.length > 1 && opts.compare !== undefined) throw new InputError('--compare takes one results folder on each side — merge the folders first (report A B --out M), then compare M');
+  const dir = opts.out ?? dirs[0]!;
+  // several folders (shards of one sweep, or sweeps on several pairs): their rows together, each keeping its sweep_id
+  const perDir = dirs.map(rowsOf);
+  const header = (rs: readonly TrialRow[]) => Object.keys(rs[0] ?? {}).join(',');
+  const odd = perDir.findIndex((rs) => rs.length > 0 && perDir[0]!.length > 0 && header(rs) !== header(perDir[0]!));
+  if (odd > 0) throw new InputError(`${dirs[odd]}/trials.csv has other columns than ${dirs[0]}/trials.csv (another migbench version) — merge folders of one version`);
+  const rows = perDir.flat();
+  if (opts.out !== undefined) {
+    mkdirSync(opts.out, { recursive: true });
+    // the merged rows too, so that recommend, --compare and later reports can take the merged folder
+    if (dirs.length > 1 || resolve(dirs[0]!) !== resolve(opts.out)) writeFileSync(join(opts.out, 'trials.csv'), stringify(rows, { header: true, columns: Object.keys(rows[0] ?? {}) }));
+  }
+  const say = (s: string) => {
+    if (!opts.quiet) process.stdout.write(`${s}\n`);
+  };
+  if (opts.compare !== undefined) {
+    const other = rowsOf(opts.compare);
+    const a = { label: basename(resolve(dir)), rows };
+    const b = { label: basename(resolve(opts.compare)), rows: other };
+    const out = join(dir, `compare-${b.label}.html`);
+    writeFileSync(out, compareHtml(a, b));
+    say(compareTable(a, b));
+    say(`\n${out}`);
+    return 0;
+  }
+  const cells = summarize(rows, opts.byDirection);
+  writeFileSync(join(dir, 'summary.csv'), summaryCsv(cells));
+  const timelines = pickTimelineTrials(cells);
+  const raw = await readRawFrom(dirs, timelines.map((t) => t.cell.rows.find((r) => Number(r.trial_index) === t.trial)!));
+  const sweeps = [...new Set(rows.map((r) => r.sweep_id))];
+  const sweep = sweeps.length > 1 ? `${sweeps.length} sweeps merged` : (sweeps[0] ?? basename(resolve(dir)));
+  const failed = rows.filter((r) => r.status === 'failed').length;
+  const timedOut = rows.filter((r) => r.status === 'timeout').length;
+  writeFileSync(
+    join(dir, 'report.html'),
+    reportHtml({
+      title: `migbench report: ${sweep}`,
+      meta: [`${rows.length} trials in ${cells.length} cells; ${failed} failed, ${timedOut} timed out.`, `From ${dirs.map((d) => `${resolve(d)}/trials.csv`).join(', ')}; generated ${new Date().toISOString()}.`],
+      rows,
+      cells,
+      raw,
+      timelineTrials: timelines,
+    }),
+  );
+  say(summaryTable(cells));
+  say(`\nmean ±half of the 95 % confidence interval, over completed trials; ${join(dir, 'summary.csv')}, ${join(dir, 'report.html')}`);
+  return 0;
+}
+
+/** Raw data of the timeline trials: each from the folder whose trials.csv holds its row (by sweep id). */
+async function readRawFrom(dirs: readonly string[], rows: readonly TrialRow[]): Promise<Map<number, RawTrial>> {
+  const out = new Map<number, RawTrial>();
+  for (const d of dirs) {
+    const mine = rowsOf(d);
+    const sweepIds = new Set(mine.map((r) => r.sweep_id));
+    const wanted = new Set(rows.filter((r) => sweepIds.has(r.sweep_id)).map((r) => Number(r.trial_index)));
+    if (wanted.size === 0) continue;
+    for (const [k, v] of await readRawTrials(join(d, 'raw.jsonl'), wanted)) out.set(k, v);
+  }
+  return out;
+}
+
+export function recommendCommand(dir: string, opts: { goal?: string; maxDowntimeMs?: string }): number {
+  if (!opts.goal || !(GOALS as readonly string[]).includes(opts.goal)) throw new InputError(`--goal must be one of: ${GOALS.join(', ')}`);
+  let max: number | undefined;
+  if (opts.maxDowntimeMs !== undefined) {
+    max = Number(opts.maxDowntimeMs);
+    if (!Number.isFinite(max) || max <= 0) throw new InputError(`--max-downtime-ms "${opts.maxDowntimeMs}" is not a positive number of ms`);
+  }
+  const recs = recommend(rowsOf(dir), opts.goal as Goal, max);
+  process.stdout.write(`goal: lowest ${goalLabel(opts.goal as Goal)}${max !== undefined ? `, mean downtime ≤ ${max} ms` : ''}\n\n`);
+  process.stdout.write(`${formatTable(['load · delay', 'recommendation'], recs.map((r) => [r.cell, r.verdict]), 2)}\n`);
+  const excluded = recs.flatMap((r) => r.excluded.map((e) => `${r.cell}: ${e}`));
+  if (excluded.length) process.stdout.write(`\nleft out:\n${excluded.map((e) => `  ${e}`).join('\n')}\n`);
+  return 0;
+}

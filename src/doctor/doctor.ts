@@ -1,0 +1,236 @@
+// `migbench doctor`: everything that would make a sweep fail or measure wrong, checked on both hosts (and the
+// guest) before anything is touched. Read-only: the only things it runs are a netem trial in a throwaway
+// network namespace and QEMU with `-machine none` to ask its capabilities.
+import type { Experiment } from '../config/experiment.js';
+import type { Hosts } from '../config/hosts.js';
+import { STRATEGY_NAMES, STRATEGIES, type Strategy } from '../config/strategy.js';
+import { hasNetem } from '../delay/netem.js';
+import { errorMessage } from '../errors.js';
+import { measureClockOffset } from '../libvirt/clock.js';
+import { LibvirtHost } from '../libvirt/libvirt-host.js';
+import { migrateArgs, requiredOptions } from '../libvirt/migrate-args.js';
+import type { Host } from '../remote/host.js';
+import { SshHost } from '../remote/ssh.js';
+import { fail, pass, warn, type Check } from './check.js';
+import { emulatorOf, qemuMigrationCapabilities } from './qemu-caps.js';
+
+/** QEMU migration capability each feature needs. */
+function qemuNeeds(s: Strategy): string[] {
+  const caps: string[] = [];
+  if (s.postcopy !== 'none') caps.push('postcopy-ram');
+  if (s.autoConverge) caps.push('auto-converge');
+  if (s.xbzrle) caps.push('xbzrle');
+  if (s.parallel) caps.push('multifd');
+  return caps;
+}
+
+async function sh(host: Host, script: string, ...args: string[]): Promise<string> {
+  const res = await host.exec(['sh', '-c', script, 'doctor', ...args]);
+  return res.stdout.trim();
+}
+
+export interface DoctorOptions {
+  /** Hosts already connected (migbench run); otherwise the doctor connects and closes itself. */
+  readonly pair?: readonly [LibvirtHost, LibvirtHost];
+  readonly experiment?: Experiment;
+}
+
+export async function runDoctor(hosts: Hosts, opts: DoctorOptions = {}): Promise<Check[]> {
+  const checks: Check[] = [];
+  const opened: LibvirtHost[] = [];
+  let pair = opts.pair;
+  if (!pair) {
+    const connected: Array<LibvirtHost | undefined> = [];
+    for (const spec of [hosts.a, hosts.b]) {
+      try {
+        const h = await LibvirtHost.open(spec);
+        opened.push(h);
+        connected.push(h);
+        checks.push(pass(spec.name, 'ssh', `${spec.ssh.user}@${spec.address}:${spec.ssh.port}, host key known, key accepted`));
+      } catch (err) {
+        connected.push(undefined);
+        checks.push(fail(spec.name, 'ssh', errorMessage(err).replace(/ — .*$/, ''), errorMessage(err).replace(/^.* — /, '')));
+      }
+    }
+    if (connected[0] && connected[1]) pair = [connected[0], connected[1]];
+  } else {
+    for (const h of pair) checks.push(pass(h.spec.name, 'ssh', `${h.spec.ssh.user}@${h.spec.address}:${h.spec.ssh.port}, host key known, key accepted`));
+  }
+  try {
+    if (pair) {
+      const strategies = opts.experiment?.strategies ?? STRATEGY_NAMES.map((n) => STRATEGIES[n]);
+      const ram = await ramOf(pair, hosts.domain);
+      for (const [h, peer] of [[pair[0], pair[1]], [pair[1], pair[0]]] as const) {
+        checks.push(...(await hostChecks(h, peer, hosts, strategies, opts.experiment, ram)));
+      }
+      checks.push(...(await pairChecks(pair, hosts.domain)));
+    }
+    if (hosts.guest && (opts.experiment === undefined || opts.experiment.loads.some((l) => l.kind === 'writer'))) {
+      checks.push(...(await guestChecks(hosts, pair)));
+    }
+  } finally {
+    await Promise.all(opened.map((h) => h.remote.close()));
+  }
+  return checks;
+}
+
+async function ramOf(pair: readonly LibvirtHost[], domain: string): Promise<number | undefined> {
+  for (const h of pair) {
+    const bytes = await h.virsh.memoryBytes(domain).catch(() => undefined);
+    if (bytes) return bytes;
+  }
+  return undefined;
+}
+
+async function hostChecks(h: LibvirtHost, peer: LibvirtHost, hosts: Hosts, strategies: readonly Strategy[], e: Experiment | undefined, ram: number | undefined): Promise<Check[]> {
+  const name = h.spec.name;
+  const out: Check[] = [];
+  const r = h.remote;
+
+  // privileges: tc, virsh on qemu:///system, ss -p and reading QEMU's pid files need root
+  const uid = await sh(r, 'id -u');
+  if (uid === '0') out.push(pass(name, 'privileges', h.spec.sudo ? 'root through sudo' : 'root'));
+  else out.push(warn(name, 'privileges', `user ${h.spec.ssh.user} (uid ${uid}) without sudo`, 'set sudo: true for this host (passwordless sudo), or connect as root: tc, virsh and ss -p need root'));
+
+  const v = h.versions;
+  out.push(pass(name, 'versions', `libvirt ${v.daemon ?? v.library ?? '?'}, ${v.hypervisor ?? 'hypervisor ?'}`));
+  if (!h.jobInfo.completed) out.push(fail(name, 'completed stats', 'virsh domjobinfo has no --completed', 'upgrade libvirt to 1.2.9 or newer'));
+  else if (!h.jobInfo.rawstats) out.push(warn(name, 'completed stats', 'no --rawstats: the human table is parsed, sizes rounded to 0.001 of their unit', 'libvirt 6.0 or newer gives exact integers'));
+  else out.push(pass(name, 'completed stats', 'domjobinfo --completed --keep-completed --rawstats'));
+
+  // strategies: the virsh options each needs, and the QEMU capabilities
+  const help = (await h.virsh.exec(['help', 'migrate'])).stdout;
+  const emulator = await emulatorOf(r, (a) => h.virsh.argv(a), hosts.domain);
+  const caps = await qemuMigrationCapabilities(r, emulator).catch(() => undefined);
+  if (!caps) out.push(warn(name, 'QEMU capabilities', `could not ask ${emulator} for its migration capabilities`, 'check that the emulator of the domain exists on this host'));
+  for (const s of strategies) {
+    const options = requiredOptions(migrateArgs({ domain: 'x', strategy: s, knobs: {}, destinationUri: 'x' })).filter((o) => !['--domain', '--desturi'].includes(o));
+    const missing = options.filter((o) => !new RegExp(`\\[?${o}[\\] ]`).test(help));
+    const missingCaps = caps ? qemuNeeds(s).filter((c) => !caps.includes(c)) : [];
+    if (missing.length) out.push(fail(name, `strategy ${s.label}`, `virsh migrate has no ${missing.join(', ')}`, 'upgrade libvirt (README lists the release each option arrived in), or drop this strategy'));
+    else if (missingCaps.length) out.push(fail(name, `strategy ${s.label}`, `${emulator} lacks the migration capability ${missingCaps.join(', ')}`, 'upgrade QEMU, or drop this strategy'));
+    else out.push(pass(name, `strategy ${s.label}`, options.join(' ')));
+  }
+
+  // post-copy needs userfaultfd in the destination's QEMU — the one libvirt will start with qemu.conf's user —
+  // so: QEMU as root, or unprivileged userfaultfd allowed
+  if (strategies.some((s) => s.postcopy !== 'none')) {
+    const configured = await sh(r, 'sed -n "s/^[[:space:]]*user[[:space:]]*=[[:space:]]*\\"\\(.*\\)\\".*/\\1/p" /etc/libvirt/qemu.conf 2>/dev/null | tail -1');
+    const running = await sh(r, 'p=$(cat "/run/libvirt/qemu/$1.pid" 2>/dev/null) && stat -c %U "/proc/$p" 2>/dev/null', hosts.domain);
+    const user = configured || running || 'libvirt-qemu';
+    const unprivileged = await sh(r, 'sysctl -n vm.unprivileged_userfaultfd 2>/dev/null || cat /proc/sys/vm/unprivileged_userfaultfd 2>/dev/null');
+    if (user === 'root' || user === '+0' || user === '0') out.push(pass(name, 'post-copy (userfaultfd)', `QEMU runs as root`));
+    else if (unprivileged === '1') out.push(pass(name, 'post-copy (userfaultfd)', `QEMU runs as ${user}; vm.unprivileged_userfaultfd = 1`));
+    else {
+      out.push(fail(name, 'post-copy (userfaultfd)', `QEMU runs as ${user} and vm.unprivileged_userfaultfd = ${unprivileged || '?'}: QEMU cannot use userfaultfd ("Postcopy is not supported")`, 'sysctl -w vm.unprivileged_userfaultfd=1 (and in /etc/sysctl.d), or user = "root" in /etc/libvirt/qemu.conf'));
+    }
+  }
+
+  // delays: netem where it is asked for (or auto), the interface carrying the route to the peer, python3 for the relay
+  const delayed = e === undefined || e.delays_ms.some((d) => d > 0);
+  if (delayed) {
+    const netem = await hasNetem(r);
+    const method = e?.delay.method ?? 'auto';
+    if (netem.ok) out.push(pass(name, 'netem', 'sch_netem works'));
+    else if (method === 'netem') out.push(fail(name, 'netem', `no sch_netem (${netem.detail})`, 'load sch_netem (linux-modules-extra on Ubuntu) or use delay.method proxy'));
+    else out.push(warn(name, 'netem', `no sch_netem (${netem.detail}): delays go through the relay`, 'load sch_netem (linux-modules-extra on Ubuntu) to use tc netem'));
+    const iface = h.spec.netemInterface;
+    if (iface && netem.ok) {
+      const route = await sh(r, 'ip -o route get "$1" 2>/dev/null', peer.spec.address);
+      const dev = / dev (\S+)/.exec(route)?.[1];
+      if (dev === iface) out.push(pass(name, 'netem interface', `${iface} carries the route to ${peer.spec.name}`));
+      else out.push(fail(name, 'netem interface', `the route to ${peer.spec.address} goes through ${dev ?? 'nothing'}, not ${iface}`, `set netem_interface: ${dev ?? '<the interface towards the peer>'} for ${name}`));
+    } else if (netem.ok && method !== 'proxy') out.push(warn(name, 'netem interface', 'no netem_interface in the hosts file', 'name the interface that carries the migration stream'));
+    if (!netem.ok || method === 'proxy') {
+      const py = await sh(r, 'command -v python3');
+      if (py) out.push(pass(name, 'delay relay', `python3 at ${py}`));
+      else out.push(fail(name, 'delay relay', 'no sch_netem and no python3: delays are impossible', 'install python3 (apt-get install python3-minimal) or load sch_netem'));
+    }
+  }
+
+  // As a destination: the source's QEMU connects to this host's name unless migrate_uri says otherwise
+  const hostname = await sh(r, 'hostname');
+  const self = (await sh(r, 'getent hosts "$1" | head -1 | cut -d" " -f1', hostname)) || 'nothing';
+  const fromPeer = (await sh(peer.remote, 'getent hosts "$1" | head -1 | cut -d" " -f1', hostname)) || 'nothing';
+  const loopback = (a: string) => /^127\.|^::1$/.test(a);
+  if (h.spec.migrateUri) out.push(pass(name, 'migration address', `migrate_uri ${h.spec.migrateUri}`));
+  else if (loopback(self) || loopback(fromPeer) || fromPeer === 'nothing') {
+    out.push(fail(name, 'migration address', `its host name ${hostname} resolves to ${self} here and to ${fromPeer} on ${peer.spec.name}: the migration stream would go to the wrong host (or libvirt refuses it)`, `map ${hostname} to its real address in /etc/hosts on both hosts, or set migrate_uri: tcp://${h.spec.address} for ${name}`));
+  } else out.push(pass(name, 'migration address', `${hostname} → ${fromPeer} from ${peer.spec.name}`));
+
+  // As a destination: room for the guest
+  if (ram) {
+    const avail = Number(await sh(r, 'awk "/^MemAvailable:/{print \\$2 * 1024}" /proc/meminfo'));
+    const need = ram * 1.1 + 64 * 2 ** 20;
+    if (!avail) out.push(warn(name, 'free memory', 'MemAvailable unknown', 'check /proc/meminfo'));
+    else if (avail < need) out.push(fail(name, 'free memory', `${Math.round(avail / 2 ** 20)} MiB available, the guest needs ${Math.round(need / 2 ** 20)} MiB here`, 'free memory on this host or use a smaller guest'));
+    else out.push(pass(name, 'free memory', `${Math.round(avail / 2 ** 20)} MiB available for a ${Math.round(ram / 2 ** 20)} MiB guest`));
+  }
+  return out;
+}
+
+async function pairChecks(pair: readonly [LibvirtHost, LibvirtHost], domain: string): Promise<Check[]> {
+  const out: Check[] = [];
+  const both = `${pair[0].spec.name}+${pair[1].spec.name}`;
+  const [ua, ub] = await Promise.all(pair.map((h) => h.virsh.hostUuid()));
+  if (ua && ua === ub) out.push(fail(both, 'host UUIDs', `both libvirtds report ${ua}: libvirt refuses to migrate to "the same host"`, `set a distinct host_uuid in /etc/libvirt/libvirtd.conf on ${pair[1].spec.name} and restart libvirtd`));
+  else out.push(pass(both, 'host UUIDs', 'distinct'));
+
+  const states = await Promise.all(pair.map(async (h) => ({ h, s: await h.virsh.domState(domain).catch(() => undefined) })));
+  const defined = states.filter((x) => x.s);
+  const running = states.filter((x) => x.s?.state === 'running');
+  const paused = states.filter((x) => x.s?.state === 'paused');
+  if (defined.length === 0) {
+    out.push(fail(both, 'domain', `${domain} is not defined on either host`, 'check "domain" in the hosts file against `virsh list --all`'));
+    return out;
+  }
+  if (running.length === 1 && paused.length === 0) out.push(pass(both, 'domain', `${domain} runs on ${running[0]!.h.spec.name}`));
+  else if (running.length + paused.length > 0) out.push(warn(both, 'domain', `${domain}: ${states.map((x) => `${x.h.spec.name} ${x.s ? x.s.state : 'not defined'}`).join(', ')}`, 'migbench run settles this first (resume / destroy a stale copy); `migbench cleanup` does it alone'));
+  else out.push(fail(both, 'domain', `${domain} is not running on either host`, `start it on one host: virsh start ${domain}`));
+
+  const home = running[0]?.h ?? paused[0]?.h ?? defined[0]!.h;
+  const other = home === pair[0] ? pair[1] : pair[0];
+  const info = await home.virsh.exec(['dominfo', `--domain=${domain}`]);
+  if (/Persistent:\s+yes/.test(info.stdout)) out.push(pass(home.spec.name, 'domain persistent', 'yes: completed statistics survive on the source'));
+  else out.push(warn(home.spec.name, 'domain persistent', 'transient: its completed statistics vanish when it leaves', `virsh dumpxml ${domain} > ${domain}.xml; virsh define ${domain}.xml (migbench migrates with --persistent, so this fixes itself after the first trial)`));
+
+  // local disks the destination cannot see would need --copy-storage-all
+  const blk = await home.virsh.exec(['domblklist', '--details', `--domain=${domain}`]);
+  const disks = blk.stdout.split('\n').slice(2).map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 4 && (f[0] === 'file' || f[0] === 'block') && f[1] === 'disk' && f[3] !== '-');
+  const missing: string[] = [];
+  for (const d of disks) if ((await other.remote.exec(['test', '-e', d[3]!])).code !== 0) missing.push(d[3]!);
+  if (missing.length) out.push(fail(other.spec.name, 'domain disks', `${missing.join(', ')} not present here`, 'put the disks on storage both hosts share (migbench does not copy storage)'));
+  else out.push(pass(other.spec.name, 'domain disks', disks.length ? `${disks.length} disk(s), visible from both hosts` : 'no disks'));
+
+  for (const h of pair) {
+    const o = await measureClockOffset(h.remote);
+    const off = Math.round(o.offsetMs);
+    if (Math.abs(off) > 100) out.push(warn(h.spec.name, 'clock', `${off} ms from the controller's clock (±${Math.ceil(o.rttMs / 2)} ms)`, 'run NTP/chrony on hosts and controller: event timings are shifted by the offset migbench measures, more exactly when it is small'));
+    else out.push(pass(h.spec.name, 'clock', `${off} ms from the controller's clock (±${Math.ceil(o.rttMs / 2)} ms)`));
+  }
+  return out;
+}
+
+async function guestChecks(hosts: Hosts, pair: readonly LibvirtHost[] | undefined): Promise<Check[]> {
+  const g = hosts.guest!;
+  let guest: SshHost | undefined;
+  try {
+    const via = g.via === undefined ? undefined : pair?.find((h) => h.spec.name === g.via);
+    guest = await SshHost.connect(g, via?.remote);
+  } catch (err) {
+    return [fail('guest', 'ssh', errorMessage(err).replace(/ — .*$/, ''), errorMessage(err).replace(/^.* — /, ''))];
+  }
+  try {
+    const out: Check[] = [pass('guest', 'ssh', `${g.ssh.user}@${g.address}${g.via ? ` through ${g.via}` : ''}`)];
+    const has = async (p: string) => (await guest!.exec(['sh', '-c', 'command -v "$1" >/dev/null 2>&1', 'has', p])).code === 0;
+    if (g.memwriter) {
+      if ((await guest.exec(['test', '-x', g.memwriter])).code === 0) out.push(pass('guest', 'memwriter', `prebuilt ${g.memwriter}`));
+      else out.push(fail('guest', 'memwriter', `${g.memwriter} is not an executable in the guest`, 'fix guest.memwriter or remove it'));
+    } else if ((await has('gcc')) || (await has('cc'))) out.push(pass('guest', 'memwriter', 'C compiler found: memwriter.c is built there'));
+    else if ((await has('python3')) || (await has('python'))) out.push(pass('guest', 'memwriter', 'no compiler; the Python version runs'));
+    else out.push(fail('guest', 'memwriter', 'no gcc/cc and no python3/python', 'install one in the guest, or set guest.memwriter to a prebuilt static binary'));
+    return out;
+  } finally {
+    await guest.close();
+  }
+}

@@ -1,0 +1,80 @@
+// `migbench report A --compare B`: two sweeps side by side, cell by cell (e.g. before and after a host upgrade).
+import type { TrialRow } from '../results/read-trials.js';
+import { num } from '../results/read-trials.js';
+import { barChart } from './svg/bars.js';
+import { esc } from './svg/svg.js';
+import { describe, welch } from './stats.js';
+import { summarize, type SummaryCell } from './summary.js';
+import { formatTable } from './table.js';
+import { downtimeOf } from './metrics.js';
+
+const COMPARED: ReadonlyArray<[string, string, (r: TrialRow) => number | undefined]> = [
+  ['downtime', 'ms', downtimeOf],
+  ['total time', 'ms', (r) => num(r, 'total_time_ms')],
+  ['switch-over', 'ms', (r) => num(r, 'switchover_ms')],
+  ['data', 'MiB', (r) => (num(r, 'data_processed_bytes') ?? NaN) / 2 ** 20 || undefined],
+];
+
+const key = (c: SummaryCell) => `${c.strategy} · ${c.load} ${c.delayMs}ms${c.knobs ? ` ${c.knobs}` : ''}`;
+
+export interface Side {
+  readonly label: string;
+  readonly rows: readonly TrialRow[];
+}
+
+function values(c: SummaryCell | undefined, f: (r: TrialRow) => number | undefined): number[] {
+  return (c?.rows ?? []).filter((r) => r.status === 'completed').map(f).filter((x): x is number => x !== undefined);
+}
+
+export function compareTable(a: Side, b: Side): string {
+  const ca = new Map(summarize(a.rows).map((c) => [key(c), c]));
+  const cb = new Map(summarize(b.rows).map((c) => [key(c), c]));
+  const keys = [...new Set([...ca.keys(), ...cb.keys()])];
+  const header = ['cell', ...COMPARED.flatMap(([m, u]) => [`${m} ${u}: ${a.label}`, b.label, 'change'])];
+  const body = keys.map((k) => [
+    k,
+    ...COMPARED.flatMap(([, , f]) => {
+      const va = values(ca.get(k), f);
+      const vb = values(cb.get(k), f);
+      const ma = va.length ? va.reduce((s, x) => s + x, 0) / va.length : undefined;
+      const mb = vb.length ? vb.reduce((s, x) => s + x, 0) / vb.length : undefined;
+      const w = welch(va, vb);
+      const change = ma !== undefined && mb !== undefined && ma !== 0 ? `${(((mb - ma) / ma) * 100).toFixed(0)} %${w ? (w.p < 0.05 ? ' *' : '') : ''}` : '-';
+      return [ma === undefined ? '-' : ma.toFixed(0), mb === undefined ? '-' : mb.toFixed(0), change];
+    }),
+  ]);
+  return formatTable(header, body, 1);
+}
+
+export function compareHtml(a: Side, b: Side): string {
+  const ca = summarize(a.rows);
+  const cb = summarize(b.rows);
+  const keys = [...new Set([...ca, ...cb].map(key))];
+  const charts = COMPARED.map(([m, unit, f], i) =>
+    barChart({
+      id: `compare-${i}`,
+      title: `${m}: ${a.label} vs ${b.label}`,
+      caption: 'Mean over completed trials with its 95 % confidence interval; one group per cell, one bar per sweep.',
+      yLabel: unit,
+      series: [a.label, b.label],
+      groups: keys.map((k) => ({
+        name: k,
+        bars: [
+          [a.label, ca.find((c) => key(c) === k)],
+          [b.label, cb.find((c) => key(c) === k)],
+        ].map(([label, c]) => {
+          const d = describe(values(c as SummaryCell | undefined, f));
+          return { series: label as string, value: d?.mean, lo: d?.ci95?.[0], hi: d?.ci95?.[1], note: `n=${d?.n ?? 0}` };
+        }),
+      })),
+    }),
+  );
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(a.label)} vs ${esc(b.label)}</title>
+<style>body{font:14px/1.4 system-ui,sans-serif;margin:24px}figure{margin:16px 0;overflow-x:auto}pre{font-size:12px}</style></head><body>
+<h1>${esc(a.label)} vs ${esc(b.label)}</h1>
+<pre>${esc(compareTable(a, b))}</pre>
+<p><small>change: (${esc(b.label)} − ${esc(a.label)}) / ${esc(a.label)}; * = Welch t test p &lt; 0.05.</small></p>
+${charts.join('\n')}
+</body></html>
+`;
+}

@@ -1,0 +1,169 @@
+// report.html: one self-contained file (inline CSS and SVG, no script, no network) with the summary and the
+// charts: the reference study's four bar charts with 95 % CI whiskers, switch-over against total time, bytes
+// against RAM split into normal and zero pages, and a timeline per cell.
+import { num, type TrialRow } from '../results/read-trials.js';
+import type { RawTrial } from '../results/read-raw.js';
+import { barChart, type BarGroup } from './svg/bars.js';
+import { scatterChart } from './svg/scatter.js';
+import { esc } from './svg/svg.js';
+import { timelineChart, type Series } from './svg/timeline.js';
+import type { SummaryCell } from './summary.js';
+
+const MiB = 2 ** 20;
+
+const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1200px}
+h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd}h3{font-size:14px;margin:8px 0}
+table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ddd;padding:3px 6px;text-align:right}
+td:first-child,th:first-child,td.t{text-align:left}figure{margin:16px 0;overflow-x:auto}figcaption{color:#555;font-size:12px;max-width:900px}
+.bad{color:#b00}`;
+
+export interface ReportInput {
+  readonly title: string;
+  readonly meta: string[];
+  readonly rows: readonly TrialRow[];
+  readonly cells: readonly SummaryCell[];
+  /** Raw data of the trials drawn as timelines, by trial index. */
+  readonly raw: ReadonlyMap<number, RawTrial>;
+  readonly timelineTrials: ReadonlyArray<{ cell: SummaryCell; trial: number }>;
+}
+
+/** Per cell, the completed trial whose total time is the median of its cell: the one its timeline shows. */
+export function pickTimelineTrials(cells: readonly SummaryCell[]): Array<{ cell: SummaryCell; trial: number }> {
+  const out: Array<{ cell: SummaryCell; trial: number }> = [];
+  for (const c of cells) {
+    const ok = c.rows.filter((r) => r.status === 'completed').sort((a, b) => (num(a, 'total_time_ms') ?? 0) - (num(b, 'total_time_ms') ?? 0));
+    const mid = ok[Math.floor((ok.length - 1) / 2)];
+    if (mid) out.push({ cell: c, trial: Number(mid.trial_index) });
+  }
+  return out;
+}
+
+const groupName = (c: SummaryCell) => `${c.load} ${c.delayMs}ms${c.knobs ? ` ${c.knobs}` : ''}${c.direction ? ` ${c.direction}` : ''}`;
+
+function metricBars(id: string, title: string, metric: string, scale: number, unit: string, cells: readonly SummaryCell[], strategies: string[]): string {
+  const groups = new Map<string, BarGroup>();
+  for (const c of cells) {
+    const d = c.stats.get(metric);
+    const g = groups.get(groupName(c)) ?? { name: groupName(c), bars: [] };
+    const note = `n=${c.completed}${c.failed ? `, ${c.failed} failed` : ''}${c.timeout ? `, ${c.timeout} timed out` : ''}`;
+    (g.bars as unknown[]).push({ series: c.strategy, value: d && d.mean / scale, lo: d?.ci95 && d.ci95[0] / scale, hi: d?.ci95 && d.ci95[1] / scale, note });
+    groups.set(g.name, g);
+  }
+  return barChart({
+    id,
+    title,
+    caption: `Mean over completed trials with its 95 % confidence interval (Student t). Groups: load, delay${cells.some((c) => c.knobs) ? ', knobs' : ''}; bars: strategies. Trials that failed or timed out are not in the means (hover a bar for its counts).`,
+    yLabel: unit,
+    series: strategies,
+    groups: [...groups.values()],
+  });
+}
+
+function timelineFor(cell: SummaryCell, trial: number, raw: RawTrial | undefined): string {
+  const title = `${cell.strategy} · ${groupName(cell)} — trial ${trial}`;
+  const timing = raw?.timing as { jobStartAt?: number; switchoverMs?: number; postcopy?: boolean } | undefined;
+  const start = timing?.jobStartAt;
+  const row = cell.rows.find((r) => Number(r.trial_index) === trial);
+  if (!raw || start === undefined) return timelineChart({ id: `timeline-${trial}`, title, caption: '', series: [], markers: [] });
+  const sec = (at: number) => (at - start) / 1000;
+  const samples = (raw.samples as Array<Record<string, number>> | undefined) ?? [];
+  const series: Series[] = [
+    { label: 'remaining', unit: 'MiB', points: samples.filter((s) => s.data_remaining !== undefined).map((s) => [sec(s.at!), s.data_remaining! / MiB] as const) },
+    { label: 'dirty rate', unit: 'MiB/s', points: samples.filter((s) => s.memory_dirty_rate !== undefined).map((s) => [sec(s.at!), (s.memory_dirty_rate! * (s.memory_page_size ?? 4096)) / MiB] as const) },
+    { label: 'throughput', unit: 'MiB/s', points: samples.filter((s) => s.memory_bps !== undefined).map((s) => [sec(s.at!), s.memory_bps! / MiB] as const) },
+  ];
+  const writer = (raw.writer as { series?: Array<[number, number]> } | undefined)?.series;
+  if (writer && writer.length > 1) {
+    const rate: Array<readonly [number, number]> = [];
+    for (let i = 1; i < writer.length; i++) {
+      const [t0, b0] = writer[i - 1]!;
+      const [t1, b1] = writer[i]!;
+      if (t1 > t0) rate.push([sec(t1), (b1 - b0) / MiB / ((t1 - t0) / 1000)]);
+    }
+    series.push({ label: 'memwriter progress', unit: 'MiB/s, arrival times', points: rate, clipBursts: true });
+  }
+  const probe = (raw.probe as { samples?: Array<[number, number, number | null]> } | undefined)?.samples;
+  if (probe) series.push({ label: 'probe round trip (× = no answer)', unit: 'ms', points: probe.filter((p) => p[1] === 0).map((p) => [sec(p[0]), p[2]] as const) });
+  const total = num(row ?? {}, 'total_time_ms');
+  const markers = [{ at: 0, label: 'start' }];
+  if (timing?.switchoverMs !== undefined) markers.push({ at: timing.switchoverMs / 1000, label: timing.postcopy ? 'switch-over (post-copy)' : 'switch-over' });
+  if (total !== undefined) markers.push({ at: total / 1000, label: 'completed' });
+  return timelineChart({
+    id: `timeline-${trial}`,
+    title,
+    caption: 'Job samples (remaining, dirty rate, throughput), memwriter progress and probe round trips over time; the trial shown is the one with the median total time of its cell.',
+    series,
+    markers,
+  });
+}
+
+export function reportHtml(r: ReportInput): string {
+  const strategies = [...new Set(r.cells.map((c) => c.strategy))];
+  const summaryRows = r.cells
+    .map((c) => {
+      const cell = (m: string, scale = 1, digits = 0) => {
+        const d = c.stats.get(m);
+        if (!d) return '<td>–</td>';
+        const ci = d.ci95 ? ` <small>[${(d.ci95[0] / scale).toFixed(digits)}, ${(d.ci95[1] / scale).toFixed(digits)}]</small>` : '';
+        return `<td>${(d.mean / scale).toFixed(digits)}${ci}</td>`;
+      };
+      const bad = c.failed + c.timeout > 0 ? ' class="bad"' : '';
+      return `<tr><td class="t">${esc(c.strategy)}</td><td class="t">${esc(groupName(c))}</td><td>${c.completed}</td><td${bad}>${c.failed}</td><td${bad}>${c.timeout}</td>${cell('downtime_ms')}${cell('total_time_ms')}${cell('switchover_ms')}${cell('setup_time_ms')}${cell('data_processed_bytes', MiB, 1)}${cell('probe_outage_ms')}</tr>`;
+    })
+    .join('\n');
+
+  const scatter = scatterChart({
+    id: 'switchover-vs-total',
+    title: 'How fast the VM follows the user: switch-over time against total time',
+    caption: 'Each point a completed trial. Switch-over: from the start of the job until the guest ran on the destination (its first Resumed event there). Pre-copy points sit on the diagonal; post-copy moves the switch early and pays with a page-pull phase.',
+    xLabel: 'total time (ms)',
+    yLabel: 'switch-over (ms)',
+    series: strategies,
+    points: r.rows
+      .filter((x) => x.status === 'completed' && num(x, 'switchover_ms') !== undefined && num(x, 'total_time_ms') !== undefined)
+      .map((x) => ({ series: x.strategy ?? '', x: num(x, 'total_time_ms')!, y: num(x, 'switchover_ms')!, note: `trial ${x.trial_index}` })),
+  });
+
+  const ram = r.rows.map((x) => num(x, 'ram_bytes')).find((x) => x !== undefined);
+  const bytes = barChart({
+    id: 'bytes-vs-ram',
+    title: 'Bytes transferred against RAM: sent in full, and zero pages',
+    caption: 'Per cell and strategy, means over completed trials: bytes of pages sent in full (normal data), and the RAM that crossed only as constant-page markers (zero pages). Their sum is larger than RAM when re-dirtied pages were sent again; the line is the guest RAM.',
+    yLabel: 'MiB',
+    series: ['sent in full', 'zero pages (markers only)'],
+    stacked: true,
+    reference: ram ? { value: ram / MiB, label: 'guest RAM' } : undefined,
+    groups: r.cells.map((c) => ({
+      name: `${c.strategy} · ${groupName(c)}`,
+      bars: [
+        { series: 'sent in full', value: c.stats.get('normal_bytes') && c.stats.get('normal_bytes')!.mean / MiB },
+        { series: 'zero pages (markers only)', value: c.stats.get('constant_bytes') && c.stats.get('constant_bytes')!.mean / MiB },
+      ],
+    })),
+  });
+
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(r.title)}</title><style>${CSS}</style></head>
+<body>
+<h1>${esc(r.title)}</h1>
+${r.meta.map((m) => `<p>${esc(m)}</p>`).join('\n')}
+<h2>Summary</h2>
+<table><thead><tr><th>strategy</th><th>load · delay</th><th>completed</th><th>failed</th><th>timed out</th><th>downtime ms</th><th>total ms</th><th>switch-over ms</th><th>setup ms</th><th>data MiB</th><th>outage ms</th></tr></thead>
+<tbody>
+${summaryRows}
+</tbody></table>
+<p><small>Means over completed trials, [95 % confidence interval]. Full statistics of every metric: summary.csv.</small></p>
+<h2>Downtime, total time, setup time, bytes transferred</h2>
+${metricBars('downtime', 'Downtime', 'downtime_ms', 1, 'ms', r.cells, strategies)}
+${metricBars('total-time', 'Total time (including the post-copy page-pull phase)', 'total_time_ms', 1, 'ms', r.cells, strategies)}
+${metricBars('setup-time', 'Setup time', 'setup_time_ms', 1, 'ms', r.cells, strategies)}
+${metricBars('bytes', 'Bytes transferred', 'data_processed_bytes', MiB, 'MiB', r.cells, strategies)}
+<h2>Switch-over</h2>
+${scatter}
+<h2>Bytes against RAM</h2>
+${bytes}
+<h2>Timelines</h2>
+${r.timelineTrials.map((t) => timelineFor(t.cell, t.trial, r.raw.get(t.trial))).join('\n')}
+</body></html>
+`;
+}

@@ -1,0 +1,26 @@
+// Which trials.csv columns are measurements (summarised, charted, compared), with their units.
+import { COLUMNS } from '../results/columns.js';
+
+/** Columns that describe the trial's set-up rather than what was measured. */
+const SETUP = new Set([
+  'trial_index', 'repetition', 'delay_ms', 'delay_jitter_ms', 'delay_loss_pct', 'delay_window_kib', 'load_size_mib', 'load_rate',
+  'timeout_s', 'bandwidth_mib_s', 'postcopy_bandwidth_mib_s', 'max_downtime_ms', 'ram_bytes', 'page_size_bytes', 'xbzrle_cache_bytes',
+]);
+
+export interface Metric {
+  readonly name: string;
+  readonly unit: string;
+}
+
+export const METRICS: readonly Metric[] = COLUMNS.filter((c) => (c.unit !== '' && !c.unit.startsWith('ISO') && !SETUP.has(c.name)) || ['iterations', 'transferred_ram_ratio', 'migration_connections'].includes(c.name)).map((c) => ({
+  name: c.name,
+  unit: c.unit,
+}));
+
+/** The downtime of a trial: QEMU's, or the events' when QEMU reported none (some post-copy jobs). */
+export function downtimeOf(row: Readonly<Record<string, string>>): number | undefined {
+  const q = row.downtime_ms;
+  if (q !== undefined && q !== '') return Number(q);
+  const e = row.event_downtime_ms;
+  return e !== undefined && e !== '' ? Number(e) : undefined;
+}

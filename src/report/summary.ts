@@ -1,0 +1,98 @@
+// summary.csv: for each cell (strategy × load × delay × knobs, and direction when asked) and every measured
+// column: n, mean, median, standard deviation, min, max and the 95 % confidence interval of the mean, over the
+// completed trials. Failed and timed-out trials are counted beside, never averaged in.
+import { stringify } from 'csv-stringify/sync';
+import { num, type TrialRow } from '../results/read-trials.js';
+import { describe, type Described } from './stats.js';
+import { METRICS } from './metrics.js';
+import { formatTable } from './table.js';
+
+export interface SummaryCell {
+  readonly strategy: string;
+  readonly load: string;
+  readonly delayMs: string;
+  readonly knobs: string;
+  /** '' when directions are merged. */
+  readonly direction: string;
+  readonly trials: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly timeout: number;
+  readonly rows: TrialRow[];
+  /** Per metric, over the completed trials that have it. */
+  readonly stats: ReadonlyMap<string, Described>;
+}
+
+export function summarize(rows: readonly TrialRow[], byDirection = false): SummaryCell[] {
+  const groups = new Map<string, TrialRow[]>();
+  for (const r of rows) {
+    const key = [r.strategy, r.load, r.delay_ms, r.knobs, byDirection ? r.direction : ''].map((v) => v ?? '').join('\t');
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  return [...groups.entries()].map(([key, rs]) => {
+    const [strategy, load, delayMs, knobs, direction] = key.split('\t') as [string, string, string, string, string];
+    const ok = rs.filter((r) => r.status === 'completed');
+    const stats = new Map<string, Described>();
+    for (const m of METRICS) {
+      const d = describe(ok.map((r) => num(r, m.name)).filter((x): x is number => x !== undefined));
+      if (d) stats.set(m.name, d);
+    }
+    return {
+      strategy, load, delayMs, knobs, direction,
+      trials: rs.length,
+      completed: ok.length,
+      failed: rs.filter((r) => r.status === 'failed').length,
+      timeout: rs.filter((r) => r.status === 'timeout').length,
+      rows: rs,
+      stats,
+    };
+  });
+}
+
+export const SUMMARY_COLUMNS = [
+  'strategy', 'load', 'delay_ms', 'knobs', 'direction', 'trials', 'completed', 'failed', 'timeout',
+  'metric', 'unit', 'n', 'mean', 'median', 'sd', 'min', 'max', 'ci95_low', 'ci95_high',
+];
+
+export function summaryCsv(cells: readonly SummaryCell[]): string {
+  const round = (v: number | undefined) => (v === undefined ? '' : Number(v.toPrecision(10)));
+  const rows: unknown[][] = [SUMMARY_COLUMNS];
+  for (const c of cells) {
+    for (const m of METRICS) {
+      const d = c.stats.get(m.name);
+      if (!d) continue;
+      rows.push([c.strategy, c.load, c.delayMs, c.knobs, c.direction, c.trials, c.completed, c.failed, c.timeout, m.name, m.unit, d.n, round(d.mean), round(d.median), round(d.sd), round(d.min), round(d.max), round(d.ci95?.[0]), round(d.ci95?.[1])]);
+    }
+  }
+  return stringify(rows);
+}
+
+const SHOWN: ReadonlyArray<[string, string, number]> = [
+  ['downtime_ms', 'downtime ms', 1],
+  ['total_time_ms', 'total ms', 1],
+  ['switchover_ms', 'switch-over ms', 1],
+  ['data_processed_bytes', 'data MiB', 2 ** 20],
+  ['probe_outage_ms', 'outage ms', 1],
+];
+
+/** "mean ± half of the 95 % CI" per metric, one line per cell. */
+export function summaryTable(cells: readonly SummaryCell[]): string {
+  const withDir = cells.some((c) => c.direction !== '');
+  const withKnobs = cells.some((c) => c.knobs !== '');
+  const shown = SHOWN.filter(([m]) => cells.some((c) => c.stats.has(m)));
+  const header = ['strategy', 'load', 'delay ms', ...(withKnobs ? ['knobs'] : []), ...(withDir ? ['direction'] : []), 'n', 'failed', 'timeout', ...shown.map(([, h]) => h)];
+  const body = cells.map((c) => [
+    c.strategy, c.load, c.delayMs, ...(withKnobs ? [c.knobs] : []), ...(withDir ? [c.direction] : []),
+    String(c.completed), String(c.failed), String(c.timeout),
+    ...shown.map(([m, , scale]) => {
+      const d = c.stats.get(m);
+      if (!d) return '-';
+      const half = d.ci95 ? (d.ci95[1] - d.mean) / scale : undefined;
+      const digits = scale === 1 ? 0 : 1;
+      return `${(d.mean / scale).toFixed(digits)}${half === undefined ? '' : ` ±${half.toFixed(digits)}`}`;
+    }),
+  ]);
+  return formatTable(header, body, 3 + (withKnobs ? 1 : 0) + (withDir ? 1 : 0));
+}

@@ -1,0 +1,54 @@
+// The real trial driver: one host pair's session. Before every trial: connections up (reconnected with backoff if
+// they dropped), nothing left undone, no migration job still running, the VM running on exactly one host, and on
+// the trial's source.
+import type { Experiment } from '../config/experiment.js';
+import { RuntimeError } from '../errors.js';
+import { settleDomain } from '../guard/recover.js';
+import type { Logger } from '../log/logger.js';
+import { harnessDeadlineMs } from '../trial/migration.js';
+import { positionDomain } from '../trial/position.js';
+import { runTrial } from '../trial/run-trial.js';
+import type { TrialDriver } from './driver.js';
+import { trialContext, type Session } from './session.js';
+
+export function pairName(session: Session): string {
+  return session.hosts.pair ?? `${session.hosts.a.name}-${session.hosts.b.name}`;
+}
+
+export function sessionDriver(session: Session, base: { sweepId: string; experiment: Experiment; log: Logger; signal: AbortSignal }): TrialDriver {
+  const { pair, hosts } = session;
+  const log = base.log.child({ pair: pairName(session) });
+  const ctx = trialContext(session, { ...base, log });
+  return {
+    pair: pairName(session),
+    description: {
+      pair: pairName(session),
+      hosts: pair.map((h) => ({ name: h.spec.name, address: h.spec.address, versions: h.versions, jobInfo: h.jobInfo })),
+      domain: hosts.domain,
+      ramBytes: session.checked.ramBytes,
+      ...session.facts,
+    },
+    async runTrial(trial, note) {
+      const healed = await session.ensureHealthy(log);
+      const settled = await settleDomain(pair, hosts.domain, log);
+      healed.push(...settled.actions, ...(await session.ensureGuest()));
+      if (healed.length) note('healed', { trial: trial.index, actions: healed });
+      const [source, destination] = trial.direction === 'a-to-b' ? pair : [pair[1], pair[0]];
+      if ((await positionDomain(pair, hosts.domain, source, harnessDeadlineMs(base.experiment.timeout), log)) === 'moved') {
+        note('positioned', { trial: trial.index, on: source.spec.name });
+      }
+      return runTrial(ctx, trial, source, destination);
+    },
+    async afterTrial(outcome) {
+      if (outcome.cleanupFailed) {
+        // the journal still holds the undo command: try it now, over a fresh connection if need be
+        try {
+          await session.ensureHealthy(log);
+        } catch (err) {
+          throw new RuntimeError(`stopping the sweep: ${outcome.cleanupFailed}; then: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+      for (const s of session.events.values()) s.forget(Date.now() - 60_000);
+    },
+  };
+}

@@ -1,0 +1,146 @@
+// Every strategy on the lab, each showing in its row that it did what it claims; knobs; and the doctor, on the
+// lab and on a lab host broken on purpose.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { num, readTrials, type TrialRow } from '../../src/results/read-trials.js';
+import { migbench, oneLineError } from '../support/cli.js';
+import { e2eSkipReason } from '../support/e2e-env.js';
+import { HOSTS, LAB_DIR, PREFIX, restartLibvirtd, sweepLeftovers, useTestLab } from '../support/test-lab.js';
+
+const skip = e2eSkipReason();
+const work = mkdtempSync(join(tmpdir(), 'migbench-e2e-strat-'));
+
+async function sweep(name: string, yaml: string): Promise<TrialRow[]> {
+  const file = join(work, `${name}.yaml`);
+  writeFileSync(file, `name: ${name}\n${yaml}`);
+  const out = join(work, name);
+  const r = await migbench(['run', file, '--hosts', HOSTS, '--out', out]);
+  assert.ok(r.code === 0, `${name}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+  return readTrials(join(out, 'trials.csv'));
+}
+
+/** Runs the doctor; returns its exit code and the rows that failed, as "host check: found — fix". */
+async function doctor(hostsFile = HOSTS): Promise<{ code: number; failed: string[]; out: string }> {
+  const r = await migbench(['doctor', '--hosts', hostsFile]);
+  const failed = r.stdout.split('\n').filter((l) => / FAIL /.test(l)).map((l) => l.replace(/\s{2,}/g, ' | ').trim());
+  return { code: r.code, failed, out: r.stdout };
+}
+
+/** Edits a lab host's file for the duration of `fn`. */
+async function withFile(path: string, edit: (s: string) => string, fn: () => Promise<void>, restart?: 'A' | 'B'): Promise<void> {
+  const original = readFileSync(path, 'utf8');
+  writeFileSync(path, edit(original));
+  try {
+    if (restart) await restartLibvirtd(restart);
+    await fn();
+  } finally {
+    writeFileSync(path, original);
+    if (restart) await restartLibvirtd(restart);
+  }
+}
+
+describe('strategies, knobs and the doctor on the lab', { skip }, () => {
+  before(useTestLab);
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  test('each strategy did what it claims (a 100 MiB/s writer behind a 20 ms delay)', async () => {
+    const rows = await sweep(
+      'strategies',
+      `strategies:
+  - precopy
+  - postcopy
+  - hybrid
+  - {name: hybrid-timeout, switch_after_s: 6}
+  - auto-converge
+  - {name: xbzrle, cache_mib: 64}
+  - {name: multifd, connections: 4}
+loads:
+  - {name: w60, size: "60%", rate_mib_s: 100}
+delays_ms: [20]
+directions: a-to-b
+timeout: {seconds: 20}
+warmup_s: 1
+settle_s: 0
+`,
+    );
+    const by = (label: string) => rows.find((r) => (r.strategy ?? '').startsWith(label))!;
+    for (const r of rows) assert.ok(r.status === 'completed' || r.status === 'timeout', `${r.strategy}: ${r.status} ${r.error}`);
+    for (const label of ['postcopy', 'hybrid', 'hybrid-timeout']) {
+      const r = rows.find((x) => x.strategy === label || (x.strategy ?? '').startsWith(`${label}(`))!;
+      assert.equal(r.status, 'completed', `${label}: ${r.error}`);
+      assert.equal(r.postcopy_used, 'yes', `${label} ran in post-copy`);
+      assert.ok(num(r, 'postcopy_requests')! > 0, `${label}: ${r.postcopy_requests} post-copy requests`);
+    }
+    assert.match(by('hybrid-timeout').postcopy_switch_reason ?? '', /^(timeout|no-progress)$/);
+    assert.equal(by('hybrid').migrate_flags, '--live --persistent --postcopy --postcopy-after-precopy');
+    assert.ok(num(by('auto-converge'), 'max_throttle_pct')! > 0, 'auto-converge throttled the guest');
+    assert.ok(num(by('xbzrle'), 'xbzrle_pages')! > 0 && num(by('xbzrle'), 'xbzrle_cache_bytes') === 64 * 2 ** 20, 'xbzrle encoded pages in a 64 MiB cache');
+    assert.equal(num(by('multifd'), 'migration_connections'), 5, 'multifd: the main channel and 4 more');
+    assert.equal(num(by('precopy'), 'migration_connections'), 1);
+    for (const label of ['precopy', 'auto-converge', 'xbzrle', 'multifd']) {
+      if (by(label).status === 'completed') assert.equal(by(label).postcopy_used, 'no', `${label} stayed in pre-copy`);
+    }
+    assert.deepEqual(await sweepLeftovers(), []);
+  });
+
+  test('knobs: a bandwidth cap holds, a max downtime is set', async () => {
+    const [r] = await sweep('knobs', 'strategies: [precopy]\ndirections: a-to-b\nknobs: {bandwidth_mib_s: 20, max_downtime_ms: 50}\nsettle_s: 0\n');
+    assert.equal(r!.status, 'completed', r!.error);
+    assert.equal(r!.knobs, 'bandwidth_mib_s=20 max_downtime_ms=50');
+    assert.match(r!.migrate_flags ?? '', /--bandwidth=20/);
+    assert.ok(num(r!, 'memory_bps')! <= 20 * 2 ** 20 * 1.15, `throughput ${r!.memory_bps} B/s above the 20 MiB/s cap`);
+    const expect = num(r!, 'data_processed_bytes')! / (20 * 2 ** 20) * 1000;
+    assert.ok(num(r!, 'total_time_ms')! > expect * 0.8, `total ${r!.total_time_ms} ms, at 20 MiB/s at least ${Math.round(expect)} ms`);
+    const raw = readFileSync(join(work, 'knobs', 'raw.jsonl'), 'utf8');
+    assert.match(raw, /"maxDowntimeReadBack":"50"/);
+  });
+
+  test('the doctor passes on the lab', async () => {
+    const d = await doctor();
+    assert.equal(d.code, 0, d.out);
+    assert.deepEqual(d.failed, []);
+    assert.match(d.out, /strategy multifd\s+PASS/);
+    assert.match(d.out, /post-copy \(userfaultfd\)\s+PASS\s+QEMU runs as root/);
+  });
+
+  test('the doctor fails a deliberately broken host with the right fix for each problem', async () => {
+    const hostB = join(LAB_DIR, 'hosts', 'B');
+    // same host UUID as A
+    await withFile(join(hostB, 'etc-libvirt', 'libvirtd.conf'), (s) => s.replace(/^host_uuid = "[^"]+"/m, 'host_uuid = "4d4c4142-0000-4000-8000-00000000000a"'), async () => {
+      const d = await doctor();
+      assert.equal(d.code, 1);
+      assert.ok(d.failed.some((l) => /host UUIDs \| FAIL \| both libvirtds report 4d4c4142-0000-4000-8000-00000000000a:.* \| set a distinct host_uuid/.test(l)), d.out);
+    }, 'B');
+    // B's name resolves to loopback on B itself
+    await withFile(join(hostB, 'hosts'), (s) => s.replace(new RegExp(`^\\S+ ${PREFIX}B$`, 'm'), `127.0.0.1 ${PREFIX}B`), async () => {
+      const d = await doctor();
+      assert.equal(d.code, 1);
+      assert.ok(d.failed.some((l) => new RegExp(`${PREFIX}B \\| migration address \\| FAIL \\| its host name ${PREFIX}B resolves to 127\\.0\\.0\\.1 here .* \\| map ${PREFIX}B to its real address .* or set migrate_uri`).test(l)), d.out);
+      // and migbench run stops before touching anything, with the same finding
+      const file = join(work, 'ok.yaml');
+      writeFileSync(file, 'name: ok\nstrategies: [precopy]\n');
+      const r = await migbench(['run', file, '--hosts', HOSTS, '--out', join(work, 'never')]);
+      assert.equal(r.code, 1);
+      assert.match(oneLineError(r), new RegExp(`^migbench: not ready: ${PREFIX}B: migration address: `));
+    });
+    // post-copy not permitted: QEMU as an unprivileged user, unprivileged userfaultfd off
+    await withFile(join(hostB, 'etc-libvirt', 'qemu.conf'), (s) => s.replace(/^user = "root"$/m, 'user = "libvirt-qemu"'), async () => {
+      const d = await doctor();
+      assert.equal(d.code, 1);
+      assert.ok(d.failed.some((l) => new RegExp(`${PREFIX}B \\| post-copy \\(userfaultfd\\) \\| FAIL \\| QEMU runs as libvirt-qemu and vm.unprivileged_userfaultfd = 0.* \\| sysctl -w vm.unprivileged_userfaultfd=1`).test(l)), d.out);
+    });
+    // missing domain
+    const doc = parse(readFileSync(HOSTS, 'utf8')) as Record<string, unknown>;
+    const noDomain = join(work, 'nodomain.yaml');
+    writeFileSync(noDomain, JSON.stringify({ ...doc, domain: 'nosuchvm' }));
+    const d = await doctor(noDomain);
+    assert.equal(d.code, 1);
+    assert.ok(d.failed.some((l) => /domain \| FAIL \| nosuchvm is not defined on either host \| check "domain" in the hosts file/.test(l)), d.out);
+    // and everything is back
+    assert.equal((await doctor()).code, 0);
+  });
+});

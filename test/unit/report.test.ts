@@ -1,0 +1,97 @@
+// Report arithmetic, checked against independent recomputation: summary.csv from trials.csv, Welch against a
+// published example, recommend's verdicts, and report.html being self-contained with every chart drawn.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, welch } from '../../src/report/stats.js';
+import { recommend } from '../../src/report/recommend.js';
+import { readTrials, type TrialRow } from '../../src/results/read-trials.js';
+import { migbench } from '../support/cli.js';
+import { checkSummaryAgainstTrials, close } from '../support/summary-check.js';
+import { syntheticCsv } from '../support/synthetic.js';
+
+test('describe: mean, median, sample sd and the t interval of a known sample', () => {
+  const d = describe([2, 4, 4, 4, 5, 5, 7, 9])!;
+  assert.equal(d.mean, 5);
+  assert.equal(d.median, 4.5);
+  close(d.sd!, Math.sqrt(32 / 7), 1e-12, 'sd');
+  close(d.ci95![1] - d.mean, 2.365 * Math.sqrt(32 / 7) / Math.sqrt(8), 1e-3, 'CI half width (t 7 df = 2.365)');
+  const one = describe([42])!;
+  assert.equal(one.sd, undefined, 'one value has no spread');
+  assert.equal(one.ci95, undefined, 'and no interval');
+  assert.equal(describe([]), undefined);
+});
+
+test("Welch's t test matches the textbook example (t = -2.46, df = 24.9, p = 0.021)", () => {
+  const a1 = [27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1, 21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4];
+  const a2 = [27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0, 24.8, 20.2, 21.9, 22.1, 22.9, 20.5, 24.4];
+  const w = welch(a2, a1)!;
+  close(w.diff, 20.82 - 22.99, 0.01, 'difference of means');
+  close(w.p, 0.021, 0.05, 'p');
+  assert.ok(w.ci95[0] < w.diff && w.diff < w.ci95[1] && w.ci95[1] < 0, 'the interval excludes 0');
+  assert.equal(welch([1], [2, 3]), undefined, 'one value cannot be tested');
+});
+
+test('summary.csv agrees with a recomputation from trials.csv; failed and timed-out trials are counts, not zeros', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'migbench-report-'));
+  try {
+    writeFileSync(join(dir, 'trials.csv'), syntheticCsv(24 * 5, 7));
+    const r = await migbench(['report', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /strategy\s+load\s+delay ms/);
+    const checked = checkSummaryAgainstTrials(dir, ['downtime_ms', 'total_time_ms', 'data_processed_bytes', 'probe_outage_ms']);
+    assert.ok(checked >= 4 * 24, `checked ${checked} cell metrics`);
+    assert.ok(readTrials(join(dir, 'trials.csv')).some((t) => t.status !== 'completed'), 'the synthetic data has failures to count');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function rows(spec: Record<string, Array<number | 'failed'>>, column = 'total_time_ms'): TrialRow[] {
+  return Object.entries(spec).flatMap(([strategy, values]) =>
+    values.map((v) => ({ strategy, load: 'w', delay_ms: '0', knobs: '', status: v === 'failed' ? 'failed' : 'completed', [column]: v === 'failed' ? '' : String(v), downtime_ms: '10' })),
+  );
+}
+
+test('recommend: names the best with the difference and its interval, or says the data cannot separate them', () => {
+  const clear = recommend(rows({ precopy: [1000, 1010, 990, 1005], postcopy: [600, 610, 590, 605] }), 'total-time')[0]!;
+  assert.equal(clear.best?.strategy, 'postcopy');
+  assert.match(clear.verdict, /^postcopy: 400 ms less than precopy \(40 % less; 95 % CI of the difference \d+ to \d+, p = /);
+  const blurred = recommend(rows({ precopy: [1000, 700, 1300], postcopy: [950, 1250, 720] }), 'total-time')[0]!;
+  assert.match(blurred.verdict, /^cannot separate /);
+  const failing = recommend(rows({ precopy: [1000, 'failed'], postcopy: [1200, 1300] }), 'total-time')[0]!;
+  assert.equal(failing.best?.strategy, 'postcopy', 'a strategy with failed trials is not recommended');
+  assert.deepEqual(failing.excluded, ['precopy: 1 of 2 trials did not complete']);
+  const capped = recommend(rows({ precopy: [1000, 1001], postcopy: [1200, 1300] }), 'total-time', 5)[0]!;
+  assert.equal(capped.best, undefined, 'no strategy meets a 5 ms downtime cap');
+  assert.equal(capped.verdict, 'no strategy qualifies');
+});
+
+test('report.html is one self-contained file: every chart is an SVG with data, nothing fetched from the network', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'migbench-report-'));
+  try {
+    writeFileSync(join(dir, 'trials.csv'), syntheticCsv(48, 3));
+    assert.equal((await migbench(['report', dir, '--quiet'])).code, 0);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    assert.doesNotMatch(html, /<script|<link|\bsrc=|url\(/i, 'no scripts, stylesheets or fetched resources');
+    const charts = [...html.matchAll(/<svg[\s\S]*?<\/svg>/g)].map((m) => m[0]);
+    const drawn = charts.filter((c) => !/class="no-data"/.test(c));
+    assert.ok(drawn.length >= 6, `${drawn.length} charts with data`);
+    for (const c of drawn) assert.match(c, /<(rect|circle|path|polyline)\b/, 'each chart draws something');
+    // without raw.jsonl there are no samples: the timelines say so instead of drawing empty axes
+    for (const c of charts.filter((x) => /class="no-data"/.test(x))) assert.match(c, /no data: no samples were recorded/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('report and recommend: bad input is one line and exit 2', async () => {
+  const missing = await migbench(['report', '/nonexistent/results']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr.trim(), /^migbench: \/nonexistent\/results has no trials\.csv — give a results folder/);
+  const goal = await migbench(['recommend', '/tmp', '--goal', 'speed']);
+  assert.equal(goal.code, 2);
+  assert.match(goal.stderr.trim(), /--goal must be one of: downtime, total-time, bytes, service-latency/);
+});
