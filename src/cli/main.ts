@@ -76,6 +76,7 @@ program
   .option('--out <dir>', 'where the merged summary.csv and report.html go (needed with several folders)')
   .option('--compare <other>', 'put another results folder side by side (writes compare-<other>.html)')
   .option('--by-direction', 'keep the two directions apart in the cells')
+  .option('--timelines <which>', 'median (default: one trial per cell) or all (a timeline for every trial)')
   .option('-q, --quiet', 'print nothing but errors')
   .action(async (dirs: string[], opts) => {
     const { reportCommand } = await import('./report.js');

@@ -17,7 +17,9 @@ function rowsOf(dir: string): TrialRow[] {
   return readTrials(file);
 }
 
-export async function reportCommand(dirs: readonly string[], opts: { compare?: string; byDirection?: boolean; quiet?: boolean; out?: string }): Promise<number> {
+export async function reportCommand(dirs: readonly string[], opts: { compare?: string; byDirection?: boolean; quiet?: boolean; out?: string; timelines?: string }): Promise<number> {
+  const which = opts.timelines ?? 'median';
+  if (which !== 'median' && which !== 'all') throw new InputError(`--timelines "${which}" must be median (one trial per cell) or all (every trial)`);
   if (dirs.length > 1 && opts.out === undefined) throw new InputError(`${dirs.length} results folders are merged into one report — say where it goes with --out DIR`);
   if (dirs.length > 1 && opts.compare !== undefined) throw new InputError('--compare takes one results folder on each side — merge the folders first (report A B --out M), then compare M');
   const dir = opts.out ?? dirs[0]!;
@@ -47,7 +49,7 @@ export async function reportCommand(dirs: readonly string[], opts: { compare?: s
   }
   const cells = summarize(rows, opts.byDirection);
   writeFileSync(join(dir, 'summary.csv'), summaryCsv(cells));
-  const timelines = pickTimelineTrials(cells);
+  const timelines = pickTimelineTrials(cells, which);
   const raw = await readRawFrom(dirs, timelines.map((t) => t.cell.rows.find((r) => Number(r.trial_index) === t.trial)!));
   const sweeps = [...new Set(rows.map((r) => r.sweep_id))];
   const sweep = sweeps.length > 1 ? `${sweeps.length} sweeps merged` : (sweeps[0] ?? basename(resolve(dir)));

@@ -24,16 +24,21 @@ export interface ReportInput {
   readonly cells: readonly SummaryCell[];
   /** Raw data of the trials drawn as timelines, by trial index. */
   readonly raw: ReadonlyMap<number, RawTrial>;
-  readonly timelineTrials: ReadonlyArray<{ cell: SummaryCell; trial: number }>;
+  readonly timelineTrials: ReadonlyArray<{ cell: SummaryCell; trial: number; median: boolean }>;
 }
 
-/** Per cell, the completed trial whose total time is the median of its cell: the one its timeline shows. */
-export function pickTimelineTrials(cells: readonly SummaryCell[]): Array<{ cell: SummaryCell; trial: number }> {
-  const out: Array<{ cell: SummaryCell; trial: number }> = [];
+/**
+ * The trials drawn as timelines: per cell the completed trial whose total time is the median of its cell, or with
+ * `all`, every trial that has samples (failed and timed-out ones too: their timeline shows how far they got).
+ */
+export function pickTimelineTrials(cells: readonly SummaryCell[], which: 'median' | 'all' = 'median'): Array<{ cell: SummaryCell; trial: number; median: boolean }> {
+  const out: Array<{ cell: SummaryCell; trial: number; median: boolean }> = [];
   for (const c of cells) {
     const ok = c.rows.filter((r) => r.status === 'completed').sort((a, b) => (num(a, 'total_time_ms') ?? 0) - (num(b, 'total_time_ms') ?? 0));
     const mid = ok[Math.floor((ok.length - 1) / 2)];
-    if (mid) out.push({ cell: c, trial: Number(mid.trial_index) });
+    if (which === 'all') {
+      for (const r of [...c.rows].sort((a, b) => Number(a.trial_index) - Number(b.trial_index))) out.push({ cell: c, trial: Number(r.trial_index), median: r === mid });
+    } else if (mid) out.push({ cell: c, trial: Number(mid.trial_index), median: true });
   }
   return out;
 }
@@ -59,11 +64,12 @@ function metricBars(id: string, title: string, metric: string, scale: number, un
   });
 }
 
-function timelineFor(cell: SummaryCell, trial: number, raw: RawTrial | undefined): string {
-  const title = `${cell.strategy} · ${groupName(cell)} — trial ${trial}`;
+function timelineFor(cell: SummaryCell, trial: number, raw: RawTrial | undefined, median: boolean): string {
+  const row = cell.rows.find((r) => Number(r.trial_index) === trial);
+  const status = row && row.status !== 'completed' ? ` (${row.status})` : '';
+  const title = `${cell.strategy} · ${groupName(cell)} — trial ${trial}${status}${median ? ', the median of its cell' : ''}`;
   const timing = raw?.timing as { jobStartAt?: number; switchoverMs?: number; postcopy?: boolean } | undefined;
   const start = timing?.jobStartAt;
-  const row = cell.rows.find((r) => Number(r.trial_index) === trial);
   if (!raw || start === undefined) return timelineChart({ id: `timeline-${trial}`, title, caption: '', series: [], markers: [] });
   const sec = (at: number) => (at - start) / 1000;
   const samples = (raw.samples as Array<Record<string, number>> | undefined) ?? [];
@@ -91,7 +97,7 @@ function timelineFor(cell: SummaryCell, trial: number, raw: RawTrial | undefined
   return timelineChart({
     id: `timeline-${trial}`,
     title,
-    caption: 'Job samples (remaining, dirty rate, throughput), memwriter progress and probe round trips over time; the trial shown is the one with the median total time of its cell.',
+    caption: 'Job samples (remaining, dirty rate, throughput), memwriter progress and probe round trips over time. By default the trial shown per cell is the one with the median total time; `migbench report --timelines all` draws every trial.',
     series,
     markers,
   });
@@ -163,7 +169,7 @@ ${scatter}
 <h2>Bytes against RAM</h2>
 ${bytes}
 <h2>Timelines</h2>
-${r.timelineTrials.map((t) => timelineFor(t.cell, t.trial, r.raw.get(t.trial))).join('\n')}
+${r.timelineTrials.map((t) => timelineFor(t.cell, t.trial, r.raw.get(t.trial), t.median)).join('\n')}
 </body></html>
 `;
 }

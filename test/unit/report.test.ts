@@ -82,6 +82,10 @@ test('report.html is one self-contained file: every chart is an SVG with data, n
     for (const c of drawn) assert.match(c, /<(rect|circle|path|polyline)\b/, 'each chart draws something');
     // without raw.jsonl there are no samples: the timelines say so instead of drawing empty axes
     for (const c of charts.filter((x) => /class="no-data"/.test(x))) assert.match(c, /no data: no samples were recorded/);
+    const timelines = (h: string) => h.match(/data-chart="timeline-/g)?.length ?? 0;
+    assert.equal(timelines(html), 24, 'one timeline per cell by default');
+    assert.equal((await migbench(['report', dir, '--quiet', '--timelines', 'all'])).code, 0);
+    assert.equal(timelines(readFileSync(join(dir, 'report.html'), 'utf8')), 48, '--timelines all: one per trial');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
