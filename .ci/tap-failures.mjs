@@ -11,7 +11,8 @@ for (let i = 0; i < lines.length; i++) {
   const block = [];
   for (let j = i + 1; j < lines.length && !/^\s*\.\.\.$/.test(lines[j]); j++) block.push(lines[j]);
   const type = (block.find((l) => l.trim().startsWith('failureType:')) ?? '').trim().replace('failureType: ', '');
-  if (/cancelledByParent/.test(type)) continue;
+  // a cancelled test, or a suite failing because a test in it did, says nothing the failed test does not
+  if (/cancelledByParent|subtestsFailed/.test(type)) continue;
   const e = block.findIndex((l) => l.trim().startsWith('error:'));
   const error = [];
   for (let k = e; e >= 0 && k < block.length && (k === e || indent(block[k]) > indent(block[e])); k++) error.push(block[k].trim());

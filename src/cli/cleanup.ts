@@ -1,5 +1,6 @@
 // `migbench cleanup`: what `migbench run` does first, on its own — take the locks, undo what a dead sweep left
 // (the markers on the hosts and guest), and settle the VM on exactly one host.
+import { timeStamp } from '../results/sweep-meta.js';
 import { loadHostPairs, type Hosts } from '../config/hosts.js';
 import type { Logger } from '../log/logger.js';
 import { lockHost } from '../guard/host-lock.js';
@@ -23,7 +24,7 @@ export async function cleanupCommand(opts: { hosts?: string; verbose?: boolean }
 }
 
 async function cleanupPair(hosts: Hosts, log: Logger): Promise<void> {
-  const sweepId = `cleanup-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
+  const sweepId = `cleanup-${timeStamp()}`;
   const lock = SweepLock.acquire(pairKey(hosts.a, hosts.b), { sweepId, resultsDir: undefined, hostsFile: hosts.file });
   const journal = new Journal(lock, sweepId);
   const closers: Array<() => Promise<unknown>> = [];

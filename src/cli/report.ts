@@ -50,7 +50,7 @@ export async function reportCommand(dirs: readonly string[], opts: { compare?: s
   const cells = summarize(rows, opts.byDirection);
   writeFileSync(join(dir, 'summary.csv'), summaryCsv(cells));
   const timelines = pickTimelineTrials(cells, which);
-  const raw = await readRawFrom(dirs, timelines.map((t) => t.cell.rows.find((r) => Number(r.trial_index) === t.trial)!));
+  const raw = await readRawFrom(dirs, perDir, timelines.map((t) => t.cell.rows.find((r) => Number(r.trial_index) === t.trial)!));
   const sweeps = [...new Set(rows.map((r) => r.sweep_id))];
   const sweep = sweeps.length > 1 ? `${sweeps.length} sweeps merged` : (sweeps[0] ?? basename(resolve(dir)));
   const failed = rows.filter((r) => r.status === 'failed').length;
@@ -72,11 +72,10 @@ export async function reportCommand(dirs: readonly string[], opts: { compare?: s
 }
 
 /** Raw data of the timeline trials: each from the folder whose trials.csv holds its row (by sweep id). */
-async function readRawFrom(dirs: readonly string[], rows: readonly TrialRow[]): Promise<Map<number, RawTrial>> {
+async function readRawFrom(dirs: readonly string[], perDir: readonly TrialRow[][], rows: readonly TrialRow[]): Promise<Map<number, RawTrial>> {
   const out = new Map<number, RawTrial>();
-  for (const d of dirs) {
-    const mine = rowsOf(d);
-    const sweepIds = new Set(mine.map((r) => r.sweep_id));
+  for (const [i, d] of dirs.entries()) {
+    const sweepIds = new Set(perDir[i]!.map((r) => r.sweep_id));
     const wanted = new Set(rows.filter((r) => sweepIds.has(r.sweep_id)).map((r) => Number(r.trial_index)));
     if (wanted.size === 0) continue;
     for (const [k, v] of await readRawTrials(join(d, 'raw.jsonl'), wanted)) out.set(k, v);

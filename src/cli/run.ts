@@ -2,8 +2,8 @@
 // SLA gates and JUnit XML at the end.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadExperiment } from '../config/experiment.js';
-import { loadHostPairs, type Hosts } from '../config/hosts.js';
+import { loadExperiment, type Experiment } from '../config/experiment.js';
+import { loadHostPairs, pairName, type Hosts } from '../config/hosts.js';
 import { EXIT, InputError, RuntimeError } from '../errors.js';
 import { createLogger } from '../log/logger.js';
 import { parseShard, planTrials, shardTrials, type Shard } from '../plan/plan.js';
@@ -12,7 +12,7 @@ import { cellTable } from '../report/table.js';
 import { readTrials } from '../results/read-trials.js';
 import type { TrialRecord } from '../results/record.js';
 import { recordedTrials } from '../results/recorded.js';
-import { readMeta, writeMeta, type SweepMeta } from '../results/sweep-meta.js';
+import { readMeta, writeMeta, type SweepMeta, timeStamp } from '../results/sweep-meta.js';
 import { junitXml } from '../sla/junit.js';
 import { checkSla, describeViolation, parseSla } from '../sla/sla.js';
 import { openSession, type Session } from '../sweep/session.js';
@@ -40,6 +40,7 @@ interface Target {
   readonly hostsFile: string;
   readonly meta: SweepMeta | undefined;
   readonly shard: Shard | undefined;
+  readonly experiment: Experiment;
 }
 
 /** A new sweep, or the one in --resume DIR. */
@@ -55,28 +56,30 @@ function target(experimentArg: string | undefined, opts: RunOptions): Target {
     if (opts.shard !== undefined && opts.shard !== meta.shard) {
       throw new InputError(`--shard ${opts.shard} differs from the sweep's own (${meta.shard ?? 'none'}) — resume without --shard`);
     }
-    return { experimentFile, outDir: dir, sweepId: meta.sweepId, hostsFile: opts.hosts ?? meta.hostsFile, meta, shard: meta.shard === undefined ? undefined : parseShard(meta.shard) };
+    const shard = meta.shard === undefined ? undefined : parseShard(meta.shard);
+    return { experimentFile, experiment: loadExperiment(experimentFile), outDir: dir, sweepId: meta.sweepId, hostsFile: opts.hosts ?? meta.hostsFile, meta, shard };
   }
   if (experimentArg === undefined) throw new InputError('no experiment file — migbench run EXPERIMENT.yaml, or migbench run --resume RESULTS_DIR');
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const stamp = timeStamp();
   const experiment = loadExperiment(experimentArg);
   const sweepId = `${experiment.name}-${stamp}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
   const outDir = resolve(opts.out ?? join('results', sweepId));
   if (existsSync(outDir) && readdirSync(outDir).length > 0) {
     throw new InputError(`results folder ${outDir} is not empty — choose another with --out, or continue it with --resume ${outDir}`);
   }
-  return { experimentFile: experimentArg, outDir, sweepId, hostsFile: resolveHostsFile(opts.hosts), meta: undefined, shard };
+  return { experimentFile: experimentArg, experiment, outDir, sweepId, hostsFile: resolveHostsFile(opts.hosts), meta: undefined, shard };
 }
 
 export async function runCommand(experimentArg: string | undefined, opts: RunOptions): Promise<number> {
   const t = target(experimentArg, opts);
-  const experiment = loadExperiment(t.experimentFile);
+  const { experiment } = t;
   const pairs = loadHostPairs(t.hostsFile);
   const rules = opts.sla === undefined ? [] : parseSla(opts.sla);
   const skip = t.meta ? recordedTrials(t.outDir) : new Set<number>();
-  const trials = shardTrials(planTrials(experiment), t.shard);
-  if (trials.length === 0) throw new InputError(`shard ${opts.shard ?? t.meta?.shard} of this experiment has no trials — use fewer shards than its ${planTrials(experiment).length} trials' cells`);
+  const planned = planTrials(experiment);
+  const trials = shardTrials(planned, t.shard);
+  if (trials.length === 0) throw new InputError(`shard ${opts.shard ?? t.meta?.shard} of this experiment has no trials — use fewer shards than its ${planned.length} trials' cells`);
   const consoleLevel = opts.quiet ? 'error' : opts.verbose ? 'debug' : 'warn';
   const say = (line: string) => {
     if (!opts.quiet) process.stdout.write(`${line}\n`);
@@ -101,7 +104,7 @@ export async function runCommand(experimentArg: string | undefined, opts: RunOpt
         hostsFile: resolve(t.hostsFile),
         domain: pairs[0]!.domain,
         hosts: pairs.flatMap((p) => [p.a.name, p.b.name]),
-        pairs: pairs.map((p) => ({ name: p.pair ?? `${p.a.name}-${p.b.name}`, hosts: [p.a.name, p.b.name], domain: p.domain })),
+        pairs: pairs.map((p) => ({ name: pairName(p), hosts: [p.a.name, p.b.name], domain: p.domain })),
         ...(shard ? { shard } : {}),
         planned: trials.length,
         startedAt: t.meta?.startedAt ?? run.startedAt,
@@ -165,7 +168,7 @@ function trialLine(r: TrialRecord, done: number, total: number, withPair: boolea
   const mib = (b: number | undefined) => (b === undefined ? '?' : (b / 2 ** 20).toFixed(1));
   const ms = (n: number | undefined) => (n === undefined ? '?' : String(Math.round(n)));
   const t = r.trial;
-  const head = `[${done}/${total}]${withPair ? ` ${r.pair}:` : ''} ${cellLabel(t).replace(/ (a-to-b|b-to-a)$/, '')} ${r.source}->${r.destination} #${t.repetition}:`;
+  const head = `[${done}/${total}]${withPair ? ` ${r.pair}:` : ''} ${cellLabel(t)} ${r.source}->${r.destination} #${t.repetition}:`;
   if (r.status !== 'completed') return `${head} ${r.status.toUpperCase()} ${r.error ?? ''}`;
   const guest = r.guestPause ? `, guest gap ${ms(r.guestPause.maxGapMs)} ms` : '';
   return `${head} downtime ${ms(s.downtime)} ms, switch-over ${ms(r.timing?.switchoverMs)} ms, total ${ms(s.time_elapsed)} ms, ${mib(s.data_processed)} MiB${guest}`;

@@ -156,6 +156,11 @@ export function resolveHosts(file: string, parsed: HostsFile, pair?: string): Ho
   return { file, pair, domain: parsed.domain, a: spec(parsed.hosts[0]!), b: spec(parsed.hosts[1]!), guest };
 }
 
+/** A pair's name in rows and messages: its name in a `pairs:` file, else "HOSTA-HOSTB". */
+export function pairName(hosts: Hosts): string {
+  return hosts.pair ?? `${hosts.a.name}-${hosts.b.name}`;
+}
+
 const HINT = 'copy hosts.example.yaml to hosts.yaml and fill it in, pass --hosts FILE, or run `migbench lab up`';
 
 /** Every host pair of a hosts file: one for a plain file, several for a `pairs:` file. */

@@ -10,6 +10,11 @@ import { startRelay, type RelayReport } from './proxy.js';
 export type DelayMethod = 'none' | 'netem' | 'proxy';
 
 /** What a trial's CSV row says about the delay. */
+/** The record of a trial without an added delay (asked for `oneWayMs`; nothing was applied when that is not 0). */
+export function noDelay(oneWayMs: number): DelayRecord {
+  return { method: 'none', oneWayMs, jitterMs: 0, lossPct: 0, where: '', windowKiB: undefined };
+}
+
 export interface DelayRecord {
   readonly method: DelayMethod;
   readonly oneWayMs: number;
@@ -44,7 +49,7 @@ export async function applyDelay(
   undo: Undo,
 ): Promise<ActiveDelay> {
   if (oneWayMs === 0) {
-    return { record: { method: 'none', oneWayMs: 0, jitterMs: 0, lossPct: 0, where: '', windowKiB: undefined }, remove: async () => ({}) };
+    return { record: noDelay(0), remove: async () => ({}) };
   }
   return method === 'netem' ? applyNetemDelay(oneWayMs, o, source, destination, undo) : applyRelayDelay(oneWayMs, o, destination);
 }

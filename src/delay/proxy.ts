@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readAsset } from '../assets.js';
 import { RuntimeError } from '../errors.js';
-import { run, type Host, type RemoteProcess } from '../remote/host.js';
+import { run, upload, type Host, type RemoteProcess } from '../remote/host.js';
 
 export interface RelaySettings {
   readonly listenHost: string;
@@ -27,7 +27,7 @@ export interface RelayReport {
 export async function uploadRelay(host: Host, workDir: string): Promise<string> {
   const path = `${workDir}/delay-relay.py`;
   await run(host, ['mkdir', '-p', workDir]);
-  await run(host, ['sh', '-c', 'cat > "$1"', 'upload', path], { stdin: readAsset('delay/delay-relay.py') });
+  await upload(host, path, readAsset('delay/delay-relay.py'));
   return path;
 }
 

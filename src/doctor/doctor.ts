@@ -9,7 +9,7 @@ import { errorMessage } from '../errors.js';
 import { measureClockOffset } from '../libvirt/clock.js';
 import { LibvirtHost } from '../libvirt/libvirt-host.js';
 import { migrateArgs, requiredOptions } from '../libvirt/migrate-args.js';
-import type { Host } from '../remote/host.js';
+import { hasProgram, type Host } from '../remote/host.js';
 import { SshHost } from '../remote/ssh.js';
 import { fail, pass, warn, type Check } from './check.js';
 import { emulatorOf, qemuMigrationCapabilities } from './qemu-caps.js';
@@ -222,7 +222,7 @@ async function guestChecks(hosts: Hosts, pair: readonly LibvirtHost[] | undefine
   }
   try {
     const out: Check[] = [pass('guest', 'ssh', `${g.ssh.user}@${g.address}${g.via ? ` through ${g.via}` : ''}`)];
-    const has = async (p: string) => (await guest!.exec(['sh', '-c', 'command -v "$1" >/dev/null 2>&1', 'has', p])).code === 0;
+    const has = (p: string) => hasProgram(guest!, p);
     if (g.memwriter) {
       if ((await guest.exec(['test', '-x', g.memwriter])).code === 0) out.push(pass('guest', 'memwriter', `prebuilt ${g.memwriter}`));
       else out.push(fail('guest', 'memwriter', `${g.memwriter} is not an executable in the guest`, 'fix guest.memwriter or remove it'));

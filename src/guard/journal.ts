@@ -59,8 +59,7 @@ export class Journal implements Undo {
       try {
         const res = await host.exec(m.argv, { timeoutMs: 60_000 });
         if (res.code !== 0) throw new Error(res.stderr.trim() || `exit ${res.code}`);
-        await run(host, ['sh', '-c', scripts.removeMarker, 'migbench-marker', m.id]);
-        this.forget([m.id]);
+        await this.done(host, m.id);
         undone.push(`${host.name}: ${m.what} (left by ${m.sweepId})`);
       } catch (err) {
         failed.push(`${host.name}: ${m.what}: ${errorMessage(err)}`);
@@ -74,12 +73,6 @@ export class Journal implements Undo {
     this.lock.save();
   }
 }
-
-/** A journal that records nothing (for code paths that run without a sweep, e.g. tests of one module). */
-export const NO_JOURNAL: Undo = {
-  will: async () => '',
-  done: async () => undefined,
-};
 
 export async function readMarkers(host: Host): Promise<Marker[]> {
   const out = await run(host, ['sh', '-c', scripts.listMarkers]);

@@ -5,11 +5,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { preset } from '../config/strategy.js';
 import { IDLE } from '../config/load.js';
+import { noDelay } from '../delay/delay.js';
 import { InputError } from '../errors.js';
 import { parseJobInfo, type JobInfo } from '../libvirt/jobinfo.js';
 import { RawJsonl } from '../results/raw-jsonl.js';
 import type { TrialRecord } from '../results/record.js';
-import { writeMeta } from '../results/sweep-meta.js';
+import { writeMeta, timeStamp } from '../results/sweep-meta.js';
 import { TrialsCsv } from '../results/trials-csv.js';
 import { findCaptures } from './captures.js';
 
@@ -28,7 +29,8 @@ function jobKey(info: JobInfo): string {
   return [info.operation, s.time_elapsed, s.downtime, s.setup_time, s.memory_iteration, s.memory_constant, s.memory_normal].join('|');
 }
 
-function readCompleted(file: string): Array<{ line: number; text: string; info: JobInfo }> {
+/** A file's completed jobs (one per job), and how many captures it held in all. */
+function readCompleted(file: string): { jobs: Array<{ line: number; text: string; info: JobInfo }>; captures: number } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -45,18 +47,18 @@ function readCompleted(file: string): Array<{ line: number; text: string; info: 
     const seen = byJob.get(key);
     if (!seen || (seen.info.format === 'human' && c.info.format === 'rawstats')) byJob.set(key, c);
   }
-  return [...byJob.values()].sort((a, b) => a.line - b.line);
+  return { jobs: [...byJob.values()].sort((a, b) => a.line - b.line), captures: captures.length };
 }
 
 export function importCaptures(files: readonly string[], outDir: string | undefined): ImportSummary {
   if (files.length === 0) throw new InputError('no files to import — migbench import FILE…');
-  const perFile = files.map((f) => ({ file: f, jobs: readCompleted(f) })); // read and check everything first
+  const perFile = files.map((f) => ({ file: f, ...readCompleted(f) })); // read and check everything first
   if (perFile.every((f) => f.jobs.length === 0)) {
-    const noJob = files.find((f) => findCaptures(readFileSync(f, 'utf8')).captures.length === 0);
-    if (noJob) throw new InputError(`${noJob}:1: no "Job type:" line — this is not virsh domjobinfo output`);
+    const noJob = perFile.find((f) => f.captures === 0);
+    if (noJob) throw new InputError(`${noJob.file}:1: no "Job type:" line — this is not virsh domjobinfo output`);
     throw new InputError(`${files[0]}: no completed job in ${files.length > 1 ? 'any of these files' : 'it'} — import the output of \`virsh domjobinfo --completed\` (running or empty jobs are not results)`);
   }
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const stamp = timeStamp();
   const sweepId = `import-${stamp}`;
   const dir = resolve(outDir ?? join('results', sweepId));
   mkdirSync(dir, { recursive: true });
@@ -65,8 +67,8 @@ export function importCaptures(files: readonly string[], outDir: string | undefi
   let index = 0;
   let skipped = 0;
   try {
-    for (const { file, jobs } of perFile) {
-      skipped += findCaptures(readFileSync(file, 'utf8')).captures.length - jobs.length;
+    for (const { file, jobs, captures } of perFile) {
+      skipped += captures - jobs.length;
       for (const j of jobs) {
         const record: TrialRecord = {
           sweepId,
@@ -84,7 +86,7 @@ export function importCaptures(files: readonly string[], outDir: string | undefi
           libvirtVersion: undefined,
           qemuVersion: undefined,
           load: undefined,
-          delay: { method: 'none', oneWayMs: 0, jitterMs: 0, lossPct: 0, where: '', windowKiB: undefined },
+          delay: noDelay(0),
           timeout: { seconds: 0, action: '', fired: false },
           timing: undefined,
           guestPause: undefined,

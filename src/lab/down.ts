@@ -20,6 +20,7 @@ export async function labDown(dir: string, log: Logger): Promise<'removed' | 'no
   // After a reboot nothing of the lab runs and its PIDs may be other processes': only files are left to remove.
   const stale = fromEarlierBoot(join(dir, 'lab.json'), state);
   if (stale) log.info('the lab was made before this machine last booted: nothing of it runs, removing what is left on disk');
+  const live = stale ? [] : HOST_KEYS; // hosts whose pid files may be trusted
   const problems: string[] = [];
   const attempt = async (what: string, fn: () => Promise<unknown>) => {
     try {
@@ -31,7 +32,7 @@ export async function labDown(dir: string, log: Logger): Promise<'removed' | 'no
   };
 
   // 1. Guests: destroyed through their host's own libvirtd, so QEMU exits cleanly.
-  for (const h of stale ? [] : HOST_KEYS) {
+  for (const h of live) {
     const libvirtd = daemonPid(layout, h, 'libvirtd');
     if (!libvirtd) continue;
     await attempt(`destroying domains on ${layout.hostName(h)}`, async () => {
@@ -44,11 +45,11 @@ export async function labDown(dir: string, log: Logger): Promise<'removed' | 'no
     });
   }
   // 2. Daemons, from their pid files.
-  const daemons = (stale ? [] : HOST_KEYS).flatMap((h) => DAEMONS.map((d) => daemonPid(layout, h, d))).filter((p): p is number => p !== undefined);
+  const daemons = live.flatMap((h) => DAEMONS.map((d) => daemonPid(layout, h, d))).filter((p): p is number => p !== undefined);
   if (daemons.length > 0) log.info({ pids: daemons }, 'stopping sshd, libvirtd, virtlogd');
   await attempt('stopping daemons', () => terminate(daemons));
   // 3. Anything else still alive in the lab: QEMU (libvirt's pid files) and every process in the namespaces.
-  for (const h of stale ? [] : HOST_KEYS) {
+  for (const h of live) {
     const pids = qemuPids(layout, h);
     if (netnsExists(layout.netns(h))) {
       const res = await shTry('ip', ['netns', 'pids', layout.netns(h)]);

@@ -34,7 +34,7 @@ export function planTrials(e: Experiment): Trial[] {
  */
 export function planUnits(trials: readonly Trial[]): Trial[][] {
   const units: Trial[][] = [];
-  const cell = (t: Trial) => `${t.repetition} ${cellLabel(t).replace(/ (a-to-b|b-to-a)$/, '')}`;
+  const cell = (t: Trial) => `${t.repetition} ${cellLabel(t)}`;
   for (const t of trials) {
     const last = units.at(-1);
     if (last && cell(last[0]!) === cell(t)) last.push(t);

@@ -19,7 +19,8 @@ export interface Trial {
   readonly direction: Direction;
 }
 
+/** The trial's cell, without its direction: "strategy load delay [knobs]". */
 export function cellLabel(t: Trial): string {
   const knobs = describeKnobs(t.knobs);
-  return `${t.strategy.label} ${t.load.name} ${t.delayMs}ms${knobs ? ` ${knobs}` : ''} ${t.direction}`;
+  return `${t.strategy.label} ${t.load.name} ${t.delayMs}ms${knobs ? ` ${knobs}` : ''}`;
 }

@@ -86,3 +86,13 @@ export async function run(host: Host, argv: readonly string[], opts?: ExecOption
   if (res.code !== 0) throw new RemoteCommandError(host.name, argv, res);
   return res.stdout;
 }
+
+/** Whether `program` is on the host's PATH. */
+export async function hasProgram(host: Host, program: string): Promise<boolean> {
+  return (await host.exec(['sh', '-c', 'command -v "$1" >/dev/null 2>&1', 'has', program])).code === 0;
+}
+
+/** Writes `text` to `path` on the host (its folder must exist). */
+export async function upload(host: Host, path: string, text: string): Promise<void> {
+  await run(host, ['sh', '-c', 'cat > "$1"', 'upload', path], { stdin: text });
+}

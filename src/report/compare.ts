@@ -36,8 +36,8 @@ export function compareTable(a: Side, b: Side): string {
     ...COMPARED.flatMap(([, , f]) => {
       const va = values(ca.get(k), f);
       const vb = values(cb.get(k), f);
-      const ma = va.length ? va.reduce((s, x) => s + x, 0) / va.length : undefined;
-      const mb = vb.length ? vb.reduce((s, x) => s + x, 0) / vb.length : undefined;
+      const ma = describe(va)?.mean;
+      const mb = describe(vb)?.mean;
       const w = welch(va, vb);
       const change = ma !== undefined && mb !== undefined && ma !== 0 ? `${(((mb - ma) / ma) * 100).toFixed(0)} %${w ? (w.p < 0.05 ? ' *' : '') : ''}` : '-';
       return [ma === undefined ? '-' : ma.toFixed(0), mb === undefined ? '-' : mb.toFixed(0), change];

@@ -12,7 +12,10 @@ export interface Metric {
   readonly unit: string;
 }
 
-export const METRICS: readonly Metric[] = COLUMNS.filter((c) => (c.unit !== '' && !c.unit.startsWith('ISO') && !SETUP.has(c.name)) || ['iterations', 'transferred_ram_ratio', 'migration_connections'].includes(c.name)).map((c) => ({
+/** Columns that hold numbers: those with a unit (but times of day), and a few unitless counts and ratios. */
+export const NUMERIC_COLUMNS = COLUMNS.filter((c) => (c.unit !== '' && !c.unit.startsWith('ISO')) || ['iterations', 'transferred_ram_ratio'].includes(c.name));
+
+export const METRICS: readonly Metric[] = COLUMNS.filter((c) => (NUMERIC_COLUMNS.includes(c) && !SETUP.has(c.name)) || c.name === 'migration_connections').map((c) => ({
   name: c.name,
   unit: c.unit,
 }));

@@ -2,50 +2,36 @@
 // column: n, mean, median, standard deviation, min, max and the 95 % confidence interval of the mean, over the
 // completed trials. Failed and timed-out trials are counted beside, never averaged in.
 import { stringify } from 'csv-stringify/sync';
+import { groupCells, type Cell } from '../results/cells.js';
 import { num, type TrialRow } from '../results/read-trials.js';
 import { describe, type Described } from './stats.js';
 import { METRICS } from './metrics.js';
 import { formatTable } from './table.js';
 
-export interface SummaryCell {
-  readonly strategy: string;
-  readonly load: string;
-  readonly delayMs: string;
-  readonly knobs: string;
-  /** '' when directions are merged. */
-  readonly direction: string;
+/** A cell (direction '' when directions are merged) with its counts and statistics. */
+export interface SummaryCell extends Cell {
   readonly trials: number;
   readonly completed: number;
   readonly failed: number;
   readonly timeout: number;
-  readonly rows: TrialRow[];
   /** Per metric, over the completed trials that have it. */
   readonly stats: ReadonlyMap<string, Described>;
 }
 
 export function summarize(rows: readonly TrialRow[], byDirection = false): SummaryCell[] {
-  const groups = new Map<string, TrialRow[]>();
-  for (const r of rows) {
-    const key = [r.strategy, r.load, r.delay_ms, r.knobs, byDirection ? r.direction : ''].map((v) => v ?? '').join('\t');
-    const g = groups.get(key);
-    if (g) g.push(r);
-    else groups.set(key, [r]);
-  }
-  return [...groups.entries()].map(([key, rs]) => {
-    const [strategy, load, delayMs, knobs, direction] = key.split('\t') as [string, string, string, string, string];
-    const ok = rs.filter((r) => r.status === 'completed');
+  return groupCells(rows, byDirection).map((cell) => {
+    const ok = cell.rows.filter((r) => r.status === 'completed');
     const stats = new Map<string, Described>();
     for (const m of METRICS) {
       const d = describe(ok.map((r) => num(r, m.name)).filter((x): x is number => x !== undefined));
       if (d) stats.set(m.name, d);
     }
     return {
-      strategy, load, delayMs, knobs, direction,
-      trials: rs.length,
+      ...cell,
+      trials: cell.rows.length,
       completed: ok.length,
-      failed: rs.filter((r) => r.status === 'failed').length,
-      timeout: rs.filter((r) => r.status === 'timeout').length,
-      rows: rs,
+      failed: cell.rows.filter((r) => r.status === 'failed').length,
+      timeout: cell.rows.filter((r) => r.status === 'timeout').length,
       stats,
     };
   });

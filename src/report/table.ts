@@ -2,6 +2,7 @@
 // the completed trials, failures and timeouts counted apart (never averaged in as zeros).
 import { groupCells } from '../results/cells.js';
 import { num, type TrialRow } from '../results/read-trials.js';
+import { describe } from './stats.js';
 
 interface Metric {
   readonly header: string;
@@ -29,7 +30,8 @@ export function cellTable(rows: readonly TrialRow[]): string {
     const ok = c.rows.filter((r) => r.status === 'completed');
     const means = METRICS.map((m) => {
       const xs = ok.map((r) => num(r, m.column)).filter((x): x is number => x !== undefined);
-      return xs.length === 0 ? '-' : (xs.reduce((a, b) => a + b, 0) / xs.length / m.scale).toFixed(m.digits);
+      const d = describe(xs);
+      return d === undefined ? '-' : (d.mean / m.scale).toFixed(m.digits);
     });
     const count = (status: string) => String(c.rows.filter((r) => r.status === status).length);
     return [c.strategy, c.load, c.delayMs, ...(withKnobs ? [c.knobs] : []), c.direction, String(ok.length), count('failed'), count('timeout'), ...means];

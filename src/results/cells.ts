@@ -14,14 +14,15 @@ export function cellName(c: Pick<Cell, 'strategy' | 'load' | 'delayMs' | 'knobs'
   return `${c.strategy} ${c.load} ${c.delayMs}ms${c.knobs ? ` ${c.knobs}` : ''} ${c.direction}`;
 }
 
-/** Groups rows by cell, in the order cells first appear. */
-export function groupCells(rows: readonly TrialRow[]): Cell[] {
+/** Groups rows by cell, in the order cells first appear; `byDirection: false` merges the two directions (direction ''). */
+export function groupCells(rows: readonly TrialRow[], byDirection = true): Cell[] {
   const cells = new Map<string, Cell>();
   for (const r of rows) {
-    const key = [r.strategy, r.load ?? 'idle', r.delay_ms ?? '0', r.knobs ?? '', r.direction].join('\t');
+    const direction = byDirection ? (r.direction ?? '') : '';
+    const key = [r.strategy, r.load ?? 'idle', r.delay_ms ?? '0', r.knobs ?? '', direction].join('\t');
     let cell = cells.get(key);
     if (!cell) {
-      cell = { strategy: r.strategy ?? '', load: r.load ?? 'idle', delayMs: r.delay_ms ?? '0', knobs: r.knobs ?? '', direction: r.direction ?? '', rows: [] };
+      cell = { strategy: r.strategy ?? '', load: r.load ?? 'idle', delayMs: r.delay_ms ?? '0', knobs: r.knobs ?? '', direction, rows: [] };
       cells.set(key, cell);
     }
     cell.rows.push(r);

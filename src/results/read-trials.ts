@@ -5,7 +5,11 @@ import { parse } from 'csv-parse/sync';
 export type TrialRow = Readonly<Record<string, string>>;
 
 export function readTrials(file: string): TrialRow[] {
-  return parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as TrialRow[];
+  return parseTrials(readFileSync(file, 'utf8'));
+}
+
+export function parseTrials(text: string): TrialRow[] {
+  return parse(text, { columns: true, skip_empty_lines: true }) as TrialRow[];
 }
 
 export function num(row: TrialRow, column: string): number | undefined {

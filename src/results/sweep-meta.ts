@@ -33,3 +33,8 @@ export function readMeta(dir: string): SweepMeta {
 export function writeMeta(dir: string, meta: SweepMeta): void {
   writeFileSync(metaPath(dir), `${JSON.stringify(meta, null, 2)}\n`);
 }
+
+/** YYYYMMDD-HHMMSS (UTC) of now: the time part of sweep ids and default results folders. */
+export function timeStamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}

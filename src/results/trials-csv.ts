@@ -1,5 +1,5 @@
 // trials.csv: one row per trial, appended and flushed as soon as the trial ends.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { RuntimeError } from '../errors.js';
 import { AppendFile } from './append-file.js';
@@ -13,7 +13,7 @@ export class TrialsCsv {
     this.file = new AppendFile(path);
     const header = stringify([COLUMN_NAMES]);
     if (this.file.isEmpty) this.file.append(header);
-    else if (!readFileSync(path, 'utf8').startsWith(header)) {
+    else if (firstBytes(path, Buffer.byteLength(header)) !== header) {
       this.file.close();
       throw new RuntimeError(`${path} has other columns than this migbench writes (another version made it) — finish that sweep with the version that started it, or start a new sweep`);
     }
@@ -25,5 +25,16 @@ export class TrialsCsv {
 
   close(): void {
     this.file.close();
+  }
+}
+
+/** The start of a file (its header line), without reading the rows. */
+function firstBytes(path: string, n: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    return buf.subarray(0, readSync(fd, buf, 0, n, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
   }
 }

@@ -1,11 +1,8 @@
 // JUnit XML for CI systems: one test case per cell; a cell fails when a trial failed or an SLA rule broke.
+import { esc } from '../report/svg/svg.js';
 import { cellName, groupCells } from '../results/cells.js';
 import type { TrialRow } from '../results/read-trials.js';
 import { describeViolation, type SlaCheck } from './sla.js';
-
-function xml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 export function junitXml(sweepId: string, rows: readonly TrialRow[], checks: readonly SlaCheck[]): string {
   const cases = groupCells(rows).map((cell) => {
@@ -19,9 +16,9 @@ export function junitXml(sweepId: string, rows: readonly TrialRow[], checks: rea
     const seconds = cell.rows.reduce((s, r) => s + (Number(r.wall_time_ms) || 0), 0) / 1000;
     const out = checks.filter((c) => c.cell === name).map((c) => `${c.rule.text}: ${c.value === undefined ? 'n/a' : c.value.toFixed(1)} ${c.ok ? 'ok' : 'VIOLATED'}`);
     return [
-      `    <testcase classname="migbench.${xml(sweepId)}" name="${xml(name)}" time="${seconds.toFixed(3)}">`,
-      ...(problems.length ? [`      <failure message="${xml(problems[0]!)}">${xml(problems.join('\n'))}</failure>`] : []),
-      ...(out.length ? [`      <system-out>${xml(out.join('\n'))}</system-out>`] : []),
+      `    <testcase classname="migbench.${esc(sweepId)}" name="${esc(name)}" time="${seconds.toFixed(3)}">`,
+      ...(problems.length ? [`      <failure message="${esc(problems[0]!)}">${esc(problems.join('\n'))}</failure>`] : []),
+      ...(out.length ? [`      <system-out>${esc(out.join('\n'))}</system-out>`] : []),
       '    </testcase>',
     ].join('\n');
   });
@@ -29,7 +26,7 @@ export function junitXml(sweepId: string, rows: readonly TrialRow[], checks: rea
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="migbench" tests="${cases.length}" failures="${failures}">`,
-    `  <testsuite name="${xml(sweepId)}" tests="${cases.length}" failures="${failures}" errors="0">`,
+    `  <testsuite name="${esc(sweepId)}" tests="${cases.length}" failures="${failures}" errors="0">`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',

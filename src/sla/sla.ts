@@ -1,7 +1,8 @@
 // Service-level gates for CI: `--sla max:downtime_ms<=300,total_time_ms<=20000`. Each rule is checked for
 // every cell of the sweep, on the cell's completed trials (mean by default; max, min or median when asked).
 import { InputError } from '../errors.js';
-import { COLUMNS } from '../results/columns.js';
+import { NUMERIC_COLUMNS } from '../report/metrics.js';
+import { describe } from '../report/stats.js';
 import { cellName, groupCells, type Cell } from '../results/cells.js';
 import { num, type TrialRow } from '../results/read-trials.js';
 
@@ -26,7 +27,7 @@ export interface SlaCheck {
   readonly trials: number;
 }
 
-const NUMERIC = new Set(COLUMNS.filter((c) => c.unit !== '' && !c.unit.includes('ISO')).map((c) => c.name).concat(['iterations', 'transferred_ram_ratio']));
+const NUMERIC = new Set(NUMERIC_COLUMNS.map((c) => c.name));
 
 export function parseSla(spec: string): SlaRule[] {
   const rules: SlaRule[] = [];
@@ -41,22 +42,6 @@ export function parseSla(spec: string): SlaRule[] {
   return rules;
 }
 
-function aggregate(xs: number[], how: Aggregate): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  switch (how) {
-    case 'mean':
-      return xs.reduce((a, b) => a + b, 0) / xs.length;
-    case 'max':
-      return sorted.at(-1)!;
-    case 'min':
-      return sorted[0]!;
-    case 'median': {
-      const mid = Math.floor(sorted.length / 2);
-      return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-    }
-  }
-}
-
 function compare(v: number, op: Comparison, limit: number): boolean {
   return op === '<=' ? v <= limit : op === '<' ? v < limit : op === '>=' ? v >= limit : v > limit;
 }
@@ -64,7 +49,7 @@ function compare(v: number, op: Comparison, limit: number): boolean {
 export function checkCell(cell: Cell, rule: SlaRule): SlaCheck {
   const completed = cell.rows.filter((r) => r.status === 'completed');
   const xs = completed.map((r) => num(r, rule.metric)).filter((x): x is number => x !== undefined);
-  const value = xs.length ? aggregate(xs, rule.aggregate) : undefined;
+  const value = describe(xs)?.[rule.aggregate];
   return { cell: cellName(cell), rule, value, ok: value !== undefined && compare(value, rule.op, rule.limit), completed: completed.length, trials: cell.rows.length };
 }
 

@@ -2,6 +2,7 @@
 // they dropped), nothing left undone, no migration job still running, the VM running on exactly one host, and on
 // the trial's source.
 import type { Experiment } from '../config/experiment.js';
+import { pairName } from '../config/hosts.js';
 import { RuntimeError } from '../errors.js';
 import { settleDomain } from '../guard/recover.js';
 import type { Logger } from '../log/logger.js';
@@ -11,21 +12,18 @@ import { runTrial } from '../trial/run-trial.js';
 import type { TrialDriver } from './driver.js';
 import { trialContext, type Session } from './session.js';
 
-export function pairName(session: Session): string {
-  return session.hosts.pair ?? `${session.hosts.a.name}-${session.hosts.b.name}`;
-}
-
 export function sessionDriver(session: Session, base: { sweepId: string; experiment: Experiment; log: Logger; signal: AbortSignal }): TrialDriver {
   const { pair, hosts } = session;
-  const log = base.log.child({ pair: pairName(session) });
+  const name = pairName(hosts);
+  const log = base.log.child({ pair: name });
   const ctx = trialContext(session, { ...base, log });
   return {
-    pair: pairName(session),
+    pair: name,
     description: {
-      pair: pairName(session),
+      pair: name,
       hosts: pair.map((h) => ({ name: h.spec.name, address: h.spec.address, versions: h.versions, jobInfo: h.jobInfo })),
       domain: hosts.domain,
-      ramBytes: session.checked.ramBytes,
+      ramBytes: session.ramBytes,
       ...session.facts,
     },
     async runTrial(trial, note) {
@@ -34,7 +32,7 @@ export function sessionDriver(session: Session, base: { sweepId: string; experim
       healed.push(...settled.actions, ...(await session.ensureGuest()));
       if (healed.length) note('healed', { trial: trial.index, actions: healed });
       const [source, destination] = trial.direction === 'a-to-b' ? pair : [pair[1], pair[0]];
-      if ((await positionDomain(pair, hosts.domain, source, harnessDeadlineMs(base.experiment.timeout), log)) === 'moved') {
+      if ((await positionDomain(pair, hosts.domain, source, harnessDeadlineMs(base.experiment.timeout), log, settled.runningOn)) === 'moved') {
         note('positioned', { trial: trial.index, on: source.spec.name });
       }
       return runTrial(ctx, trial, source, destination);

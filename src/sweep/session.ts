@@ -16,15 +16,16 @@ import { measureClockOffset } from '../libvirt/clock.js';
 import { EventStream } from '../libvirt/events.js';
 import { LibvirtHost } from '../libvirt/libvirt-host.js';
 import type { Logger } from '../log/logger.js';
+import { hasProgram, type Host } from '../remote/host.js';
 import { SshHost } from '../remote/ssh.js';
 import type { GuestAccess, TrialContext } from '../trial/context.js';
 import { prepareWriter } from '../workload/writer.js';
-import { preflight, type PreflightResult } from './preflight.js';
 
 export interface Session {
   readonly hosts: Hosts;
   readonly pair: readonly [LibvirtHost, LibvirtHost];
-  readonly checked: PreflightResult;
+  /** The domain's RAM, for the rows (ram_bytes). */
+  readonly ramBytes: number | undefined;
   readonly delayMethod: 'netem' | 'proxy';
   readonly relayScripts: ReadonlyMap<string, string>;
   readonly guest: GuestAccess | undefined;
@@ -102,19 +103,25 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
       log.warn({ cleaned }, 'cleaned up before the sweep');
     }
 
-    const checked = await preflight(pair, hosts.domain, log);
+    // the doctor has checked completed statistics and distinct host UUIDs; settling found where the domain runs
+    const ramBytes = await settled.runningOn.virsh.memoryBytes(hosts.domain);
+    log.info({ domain: hosts.domain, on: settled.runningOn.spec.name, ramBytes }, 'domain found');
     const dir = workDir(opts.sweepId);
     const delayed = experiment.delays_ms.some((d) => d > 0);
     const delayMethod = delayed ? await chooseDelayMethod(pair, experiment, log) : 'proxy';
+    /** The sweep's work folder on a host (or the guest): journaled before it is made, removed at the end. */
+    const journaledWorkDir = async (host: () => Host) => {
+      const id = await journal.will(host(), `uploaded ${dir}`, ['rm', '-rf', dir]);
+      sweepLong.add(id);
+      undo.push(async () => {
+        await host().exec(['rm', '-rf', dir]);
+        await journal.done(host(), id);
+      });
+    };
     const relayScripts = new Map<string, string>();
     if (delayed && delayMethod === 'proxy') {
       for (const h of pair) {
-        const id = await journal.will(h.remote, `uploaded ${dir}`, ['rm', '-rf', dir]);
-        sweepLong.add(id);
-        undo.push(async () => {
-          await h.remote.exec(['rm', '-rf', dir]);
-          await journal.done(h.remote, id);
-        });
+        await journaledWorkDir(() => h.remote);
         relayScripts.set(h.spec.name, await uploadRelay(h.remote, dir));
       }
     }
@@ -130,12 +137,7 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
       guest = { host, writer: undefined };
       undo.push(() => guest!.host.close());
       cleaned.push(...(await journal.replay(host)).undone);
-      const id = await journal.will(host, `uploaded ${dir}`, ['rm', '-rf', dir]);
-      sweepLong.add(id);
-      undo.push(async () => {
-        await guest!.host.exec(['rm', '-rf', dir]);
-        await journal.done(guest!.host, id);
-      });
+      await journaledWorkDir(() => guest!.host);
       guest = { host, writer: await prepareWriter(host, dir, guestSpec.memwriter) };
       log.info({ impl: guest.writer!.impl }, 'memwriter ready in the guest');
     }
@@ -159,7 +161,7 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
     const session: Session = {
       hosts,
       pair,
-      checked,
+      ramBytes,
       delayMethod,
       relayScripts,
       get guest() {
@@ -216,7 +218,7 @@ async function chooseDelayMethod(pair: readonly LibvirtHost[], e: Experiment, lo
     log.info({ why: missing.length > 0 ? `no sch_netem on ${missing.map((p) => p.h.spec.name).join(', ')}` : 'no netem_interface' }, 'delay method auto: using the delay relay');
   }
   for (const h of pair) {
-    if ((await h.remote.exec(['sh', '-c', 'command -v python3'])).code !== 0) {
+    if (!(await hasProgram(h.remote, 'python3'))) {
       throw new RuntimeError(`${h.spec.name}: the delay relay needs python3 on the hosts — install it (apt-get install python3-minimal) or use delay.method netem`);
     }
   }
@@ -228,7 +230,7 @@ export function trialContext(s: Session, base: Pick<TrialContext, 'sweepId' | 'e
     ...base,
     domain: s.hosts.domain,
     hosts: s.pair,
-    ramBytes: s.checked.ramBytes,
+    ramBytes: s.ramBytes,
     delayMethod: s.delayMethod,
     relayScripts: s.relayScripts,
     get guest() {

@@ -18,15 +18,3 @@ export async function locateDomain(hosts: readonly LibvirtHost[], domain: string
 export function describeStates(w: Whereabouts): string {
   return w.states.map((s) => `${s.host.spec.name}: ${s.state ? formatDomState(s.state) : 'not defined'}`).join(', ');
 }
-
-/** The host running the domain, or a clear error saying what each host reports. */
-export async function requireRunningHost(hosts: readonly LibvirtHost[], domain: string): Promise<LibvirtHost> {
-  const w = await locateDomain(hosts, domain);
-  if (w.runningOn) return w.runningOn;
-  const runningCount = w.states.filter((s) => s.state?.state === 'running').length;
-  if (runningCount > 1) throw new RuntimeError(`domain ${domain} runs on both hosts (${describeStates(w)}) — destroy the stale copy before measuring`);
-  if (w.states.every((s) => s.state === undefined)) {
-    throw new RuntimeError(`domain ${domain} not found on any host (${describeStates(w)}) — check "domain" in the hosts file against \`virsh list --all\``);
-  }
-  throw new RuntimeError(`domain ${domain} is not running on either host (${describeStates(w)}) — start it on one host (virsh start ${domain}) or resume it`);
-}

@@ -15,11 +15,13 @@ export async function positionDomain(
   target: LibvirtHost,
   timeoutMs: number,
   log: Logger,
+  /** Where the domain runs, when the caller has just found out (settleDomain): saves looking again. */
+  runningOn?: LibvirtHost,
 ): Promise<'already-there' | 'moved'> {
-  const where = await locateDomain(hosts, domain);
-  if (where.runningOn === target) return 'already-there';
-  const from = where.runningOn;
-  if (!from) throw new RuntimeError(`domain ${domain} must run on exactly one host before a trial (${describeStates(where)}) — start it on one host, or destroy the extra copy`);
+  const where = runningOn ? undefined : await locateDomain(hosts, domain);
+  const from = runningOn ?? where!.runningOn;
+  if (from === target) return 'already-there';
+  if (!from) throw new RuntimeError(`domain ${domain} must run on exactly one host before a trial (${describeStates(where!)}) — start it on one host, or destroy the extra copy`);
   log.info({ from: from.spec.name, to: target.spec.name }, 'moving the VM to the next trial\'s source (not measured)');
   const args = migrateArgs({ domain, strategy: STRATEGIES.precopy, destinationUri: target.spec.libvirtUri, migrateUri: target.spec.migrateUri });
   const res = await from.virsh.exec(args, { timeoutMs });

@@ -1,7 +1,7 @@
 // One trial = one migration, and everything around it, each "on" with its "off" in a finally:
 //   delay on → guest load on (warm-up) → migrate (sampled) → read statistics → load off → delay off
 // then where the VM is now, and the timings from the libvirt events of both hosts.
-import { applyDelay, relayBytes, type ActiveDelay } from '../delay/delay.js';
+import { applyDelay, noDelay, relayBytes, type ActiveDelay } from '../delay/delay.js';
 import { errorMessage } from '../errors.js';
 import type { JobInfo } from '../libvirt/jobinfo.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
@@ -158,7 +158,7 @@ export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtH
     libvirtVersion: source.versions.daemon ?? source.versions.library,
     qemuVersion: source.versions.hypervisor,
     load: load?.record,
-    delay: delay?.record ?? { method: 'none', oneWayMs: trial.delayMs, jitterMs: 0, lossPct: 0, where: '', windowKiB: undefined },
+    delay: delay?.record ?? noDelay(trial.delayMs),
     timeout: { seconds: t.seconds, action: t.action, fired },
     timing,
     guestPause,

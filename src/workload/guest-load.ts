@@ -65,12 +65,8 @@ export async function startGuestLoad(
       const offset = guestToControllerOffset(log.progress);
       if (offset === undefined) return { pause: undefined, log };
       const gap = longestGap(log.progress, from - offset, to - offset);
-      let arrivalGapMs: number | undefined;
-      for (let i = 1; i < log.progress.length; i++) {
-        const a = log.progress[i - 1]!.receivedAt;
-        const b = log.progress[i]!.receivedAt;
-        if (b >= from && a <= to && (arrivalGapMs === undefined || b - a > arrivalGapMs)) arrivalGapMs = b - a;
-      }
+      // the same, by the controller's clock when the lines arrived: it covers the time the guest was stopped
+      const arrivalGapMs = longestGap(log.progress, from, to, (p) => p.receivedAt)?.maxGapMs;
       return { pause: gap && { ...gap, arrivalGapMs }, log };
     },
   };

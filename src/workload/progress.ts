@@ -72,13 +72,13 @@ export interface Gap {
   readonly periodMs: number;
 }
 
-/** The longest stall the writer saw while [from, to] (guest time) was going on. */
-export function longestGap(progress: readonly Progress[], from: number, to: number): Gap | undefined {
+/** The longest stall the writer saw while [from, to] was going on, by the guest's clock (or by `time`'s). */
+export function longestGap(progress: readonly Progress[], from: number, to: number, time: (p: Progress) => number = (p) => p.t): Gap | undefined {
   const intervals: number[] = [];
   let best: { ms: number; at: number } | undefined;
   for (let i = 1; i < progress.length; i++) {
-    const a = progress[i - 1]!.t;
-    const b = progress[i]!.t;
+    const a = time(progress[i - 1]!);
+    const b = time(progress[i]!);
     intervals.push(b - a);
     if (b < from || a > to) continue;
     if (!best || b - a > best.ms) best = { ms: b - a, at: a };

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readAsset } from '../assets.js';
 import { RuntimeError } from '../errors.js';
-import { run, type Host, type RemoteProcess } from '../remote/host.js';
+import { hasProgram, run, upload, type Host, type RemoteProcess } from '../remote/host.js';
 import { addLine, emptyLog, type WriterLog } from './progress.js';
 
 export type WriterImpl = 'binary' | 'c' | 'python3' | 'python';
@@ -23,14 +23,6 @@ export interface WriterSettings {
   readonly reportMs: number;
 }
 
-async function has(guest: Host, program: string): Promise<boolean> {
-  return (await guest.exec(['sh', '-c', 'command -v "$1" >/dev/null 2>&1', 'has', program])).code === 0;
-}
-
-async function upload(guest: Host, path: string, text: string): Promise<void> {
-  await run(guest, ['sh', '-c', 'cat > "$1"', 'upload', path], { stdin: text });
-}
-
 /** Chooses how memwriter runs in this guest, uploading (and compiling) it into workDir. */
 export async function prepareWriter(guest: Host, workDir: string, binary?: string): Promise<PreparedWriter> {
   if (binary !== undefined) {
@@ -41,7 +33,7 @@ export async function prepareWriter(guest: Host, workDir: string, binary?: strin
   }
   await run(guest, ['mkdir', '-p', workDir]);
   for (const cc of ['gcc', 'cc']) {
-    if (!(await has(guest, cc))) continue;
+    if (!(await hasProgram(guest, cc))) continue;
     const src = `${workDir}/memwriter.c`;
     const bin = `${workDir}/memwriter`;
     await upload(guest, src, readAsset('workload/memwriter.c'));
@@ -53,7 +45,7 @@ export async function prepareWriter(guest: Host, workDir: string, binary?: strin
     }
   }
   for (const py of ['python3', 'python'] as const) {
-    if (!(await has(guest, py))) continue;
+    if (!(await hasProgram(guest, py))) continue;
     const file = `${workDir}/memwriter.py`;
     await upload(guest, file, readAsset('workload/memwriter.py'));
     return { impl: py, argv: [py, file] };

@@ -5,13 +5,11 @@ import { readFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { median } from 'simple-statistics';
 import { loadHosts, type HostSpec } from '../../src/config/hosts.js';
+import { commandOf } from '../../src/lab/processes.js';
 import { BIN } from '../support/paths.js';
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 function rawTrials(dir: string): Array<Record<string, any>> {
   return readFileSync(join(dir, 'raw.jsonl'), 'utf8').split('\n').filter((l) => l.startsWith('{"event":"trial"')).map((l) => JSON.parse(l));
@@ -80,13 +78,7 @@ function cpuTicks(pid: number): number | undefined {
 
 /** PIDs (this machine's view) of the sampler: the interactive `virsh -q -c URI` a sweep keeps open on a host. */
 function samplerPids(): number[] {
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number).filter((p) => {
-    try {
-      return /^virsh\0-q\0-c\0qemu:\/\/\/system\0?$/.test(readFileSync(`/proc/${p}/cmdline`, 'utf8'));
-    } catch {
-      return false;
-    }
-  });
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number).filter((p) => commandOf(p) === 'virsh -q -c qemu:///system');
 }
 
 export async function benchSampler(hostsFile: string): Promise<void> {

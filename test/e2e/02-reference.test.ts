@@ -47,7 +47,7 @@ describe('the reference experiment on the lab', { skip }, () => {
   before(async () => {
     await useTestLab();
     loads = await sweep('loads', `strategies: [precopy, postcopy]\n${LOADS}delays_ms: [0]\ndirections: both\ntimeout: {seconds: 60}\nwarmup_s: 2\nsettle_s: 0.5\n`);
-    delayed = await sweep('delayed', 'strategies: [precopy, postcopy]\ndelays_ms: [30]\ndirections: both\ntimeout: {seconds: 60}\nsettle_s: 0.5\n');
+    delayed = await sweep('delayed', 'strategies: [precopy, postcopy]\ndelays_ms: [30]\ndelay: {method: proxy}\ndirections: both\ntimeout: {seconds: 60}\nsettle_s: 0.5\n');
   });
 
   test('every row is complete: real migrations both ways, libvirt counters filled in', () => {
@@ -105,7 +105,7 @@ describe('the reference experiment on the lab', { skip }, () => {
       assert.ok(d30 > d0 * 1.3, `${s}: ${d30} ms with 30 ms delay vs ${d0} ms without`);
     }
     for (const r of delayed) {
-      assert.equal(r.delay_method, 'proxy'); // the lab's kernel has no sch_netem
+      assert.equal(r.delay_method, 'proxy'); // asked for: the relay's counters are checked below, on any kernel
       assert.equal(r.delay_where, 'both');
       assert.equal(r.delay_window_kib, '4096');
     }

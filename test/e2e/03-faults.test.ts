@@ -51,7 +51,7 @@ describe('cleanup when trials go wrong', { skip }, () => {
 
   test('a trial that fails before migrating (the writer cannot reach its rate) leaves nothing behind', async () => {
     const file = join(work, 'failed.yaml');
-    writeFileSync(file, 'name: failed\nstrategies: [postcopy]\nloads:\n  - {name: impossible, size: 64, rate_mib_s: 1000000}\ndelays_ms: [30]\ndirections: a-to-b\nwarmup_s: 1\n');
+    writeFileSync(file, 'name: failed\nstrategies: [postcopy]\nloads:\n  - {name: impossible, size: 64, rate_mib_s: 1000000}\ndelays_ms: [30]\ndelay: {method: proxy}\ndirections: a-to-b\nwarmup_s: 1\n');
     const out = join(work, 'failed');
     const r = await migbench(['run', file, '--hosts', HOSTS, '--out', out]);
     assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadHosts } from '../../src/config/hosts.js';
+import { commandOf } from '../../src/lab/processes.js';
 import { run } from '../../src/remote/host.js';
 import { SshHost } from '../../src/remote/ssh.js';
 import { migbench } from './cli.js';
@@ -39,25 +40,20 @@ function netnsPids(ns: string): number[] {
   }
 }
 
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-  } catch {
-    return '';
-  }
-}
-
 /** Anything a sweep may have left on the lab's hosts or in its guest. Empty when clean. */
 export async function sweepLeftovers(opts: { guest?: boolean } = {}): Promise<string[]> {
   const found: string[] = [];
   const patterns = [/delay-relay/, /virsh .*event --loop/, /virsh -q -c/, /migbench-postcopy-switch/, /migbench-watchdog/, /virsh .*migrate/];
   for (const ns of [HOST_A, HOST_B]) {
     for (const pid of netnsPids(ns)) {
-      const cmd = cmdline(pid);
+      const cmd = commandOf(pid);
       if (patterns.some((p) => p.test(cmd))) found.push(`${ns}: process ${pid} ${cmd}`);
     }
-    const qdisc = execFileSync('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'show', 'dev', 'eth0'], { encoding: 'utf8' });
-    if (/netem/.test(qdisc)) found.push(`${ns}: netem still on eth0: ${qdisc.trim()}`);
+    // br0 is the lab hosts' netem_interface; eth0 is checked too
+    for (const dev of ['br0', 'eth0']) {
+      const qdisc = execFileSync('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'show', 'dev', dev], { encoding: 'utf8' });
+      if (/netem/.test(qdisc)) found.push(`${ns}: netem still on ${dev}: ${qdisc.trim()}`);
+    }
   }
   for (const f of readdirSync('/tmp')) if (f.startsWith('migbench-') && /^migbench-[^/]+-\d{8}-\d{6}$/.test(f)) found.push(`/tmp/${f} left on the hosts`);
   for (const ns of [HOST_A, HOST_B]) {
@@ -143,7 +139,7 @@ export async function restartGuest(): Promise<void> {
 
 /** Processes serving SSH sessions on a lab host ("sshd: root@notty"): killing them drops the controller's link. */
 export function sshSessionPids(h: 'A' | 'B'): number[] {
-  return netnsPids(`${PREFIX}${h}`).filter((p) => /^sshd: \S+@notty/.test(cmdline(p)));
+  return netnsPids(`${PREFIX}${h}`).filter((p) => /^sshd: \S+@notty/.test(commandOf(p)));
 }
 
 /** Restarts a lab host's libvirtd inside its namespaces (after its config changed); the guest keeps running. */
