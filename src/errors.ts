@@ -5,8 +5,10 @@ export const EXIT = {
   badInput: 2,
   sla: 3,
   locked: 4,
+  /** A sweep stopped by a signal: 128 + the signal's number. */
+  signals: { SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGTERM: 143 },
 } as const;
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+export type ExitCode = 0 | 1 | 2 | 3 | 4;
 
 /** An error meant for the user: one line that names the problem and the fix. */
 export class MigbenchError extends Error {

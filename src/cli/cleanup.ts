@@ -3,7 +3,7 @@
 import { timeStamp } from '../results/sweep-meta.js';
 import { loadHostPairs, type Hosts } from '../config/hosts.js';
 import type { Logger } from '../log/logger.js';
-import { lockHost } from '../guard/host-lock.js';
+import { guardHost } from '../guard/host-guard.js';
 import { Journal } from '../guard/journal.js';
 import { settleDomain } from '../guard/recover.js';
 import { pairKey, SweepLock } from '../guard/sweep-lock.js';
@@ -32,7 +32,7 @@ async function cleanupPair(hosts: Hosts, log: Logger): Promise<void> {
     const pair = [await LibvirtHost.open(hosts.a), await LibvirtHost.open(hosts.b)] as const;
     for (const h of pair) closers.push(() => h.remote.close());
     for (const h of pair) {
-      const l = await lockHost(h.remote, sweepId);
+      const l = await guardHost(h.remote, sweepId);
       closers.push(() => l.release());
     }
     const done: string[] = [];

@@ -2,14 +2,10 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT } from '../errors.js';
 import { reportError } from './exit.js';
+import { watchTerminal } from './terminal.js';
 
-// `migbench plan … | head` closes our stdout early: that is not an error.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
-  });
-}
+// `migbench plan … | head` closes our stdout early: that is not an error; nor is a closed terminal under a sweep.
+watchTerminal();
 
 const program = new Command()
   .name('migbench')
@@ -33,7 +29,7 @@ program
   .option('--shard <i/n>', 'run only share i of n of the sweep (a CI job matrix over machines); merge with migbench report')
   .option('-q, --quiet', 'print nothing but errors')
   .option('-v, --verbose', 'print debug logs on stderr')
-  .addHelpText('after', '\nExit codes: 0 ok, 1 runtime failure (a failed trial, a host problem), 2 bad input, 3 SLA violated, 4 hosts locked by another sweep, 130 interrupted.')
+  .addHelpText('after', '\nExit codes: 0 ok, 1 runtime failure (a failed trial, a host problem), 2 bad input, 3 SLA violated, 4 hosts locked by another sweep; stopped by a signal (cleaned up, results kept): 129 SIGHUP, 130 SIGINT, 131 SIGQUIT, 143 SIGTERM.')
   .action(async (experiment: string | undefined, opts) => {
     const { runCommand } = await import('./run.js');
     process.exitCode = await runCommand(experiment, opts);

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { loadExperiment, type Experiment } from '../config/experiment.js';
 import { loadHostPairs, pairName, type Hosts } from '../config/hosts.js';
 import { EXIT, InputError, RuntimeError } from '../errors.js';
-import { createLogger } from '../log/logger.js';
+import { createLogger, type Logger } from '../log/logger.js';
 import { parseShard, planTrials, shardTrials, type Shard } from '../plan/plan.js';
 import { cellLabel } from '../plan/trial.js';
 import { cellTable } from '../report/table.js';
@@ -19,7 +19,8 @@ import { openSession, type Session } from '../sweep/session.js';
 import { sessionDriver } from '../sweep/session-driver.js';
 import { runSweep, type SweepSummary } from '../sweep/sweep.js';
 import { resolveHostsFile } from './hosts-file.js';
-import { stopOnSignals } from './signals.js';
+import { stopOnSignals, type SignalStop } from './signals.js';
+import { keepRunningWithoutTerminal, terminalGone } from './terminal.js';
 
 export interface RunOptions {
   readonly hosts?: string;
@@ -82,18 +83,26 @@ export async function runCommand(experimentArg: string | undefined, opts: RunOpt
   if (trials.length === 0) throw new InputError(`shard ${opts.shard ?? t.meta?.shard} of this experiment has no trials — use fewer shards than its ${planned.length} trials' cells`);
   const consoleLevel = opts.quiet ? 'error' : opts.verbose ? 'debug' : 'warn';
   const say = (line: string) => {
-    if (!opts.quiet) process.stdout.write(`${line}\n`);
+    if (!opts.quiet && !terminalGone()) process.stdout.write(`${line}\n`);
   };
+  let sweepLog: Logger | undefined;
+  keepRunningWithoutTerminal((code) => sweepLog?.warn({ code }, 'the terminal went away; the sweep goes on, logging here'));
 
   let summary: SweepSummary | undefined;
+  let signalStop: SignalStop | undefined;
   if (skip.size < trials.length) {
-    const controller = stopOnSignals((sig) => process.stderr.write(`migbench: ${sig}: aborting the running migration and stopping (again to exit at once)\n`));
+    const stop = stopOnSignals((sig) => {
+      sweepLog?.warn({ signal: sig }, 'stopping: aborting the running migration, undoing every change');
+      if (!terminalGone()) process.stderr.write(`migbench: ${sig}: aborting the running migration and stopping (again to exit at once)\n`);
+    });
+    const controller = stop.controller;
+    signalStop = stop;
     // Lock, clean up after dead sweeps, connect and check every pair's hosts — before anything is written.
     const sessions = await openSessions(pairs, (hosts) => openSession(hosts, experiment, { sweepId: t.sweepId, resultsDir: t.outDir }, createLogger({ consoleLevel })));
     try {
       if (controller.signal.aborted) {
         process.stderr.write('migbench: interrupted before the first trial; nothing was measured\n');
-        return 130;
+        return stop.exitCode;
       }
       mkdirSync(t.outDir, { recursive: true });
       const run = { startedAt: new Date().toISOString(), pid: process.pid, resumed: t.meta !== undefined };
@@ -111,6 +120,7 @@ export async function runCommand(experimentArg: string | undefined, opts: RunOpt
         runs: [...(t.meta?.runs ?? []), run],
       });
       const log = createLogger({ file: join(t.outDir, 'sweep.log'), consoleLevel });
+      sweepLog = log;
       const delay = experiment.delays_ms.some((d) => d > 0) ? `, delay by ${[...new Set(sessions.map((x) => x.delayMethod))].join('/')}` : '';
       const where = pairs.map((p) => `${p.a.name} <-> ${p.b.name}, domain ${p.domain}`).join('; ');
       say(`sweep ${t.sweepId}: ${trials.length} trials${shard ? ` (shard ${shard})` : ''}${skip.size ? ` (${skip.size} already recorded, resuming)` : ''}, ${where}${delay}`);
@@ -134,9 +144,11 @@ export async function runCommand(experimentArg: string | undefined, opts: RunOpt
   say(`${rows.length} of ${trials.length} trials recorded in ${join(t.outDir, 'trials.csv')}${timedOut}`);
   const checks = checkSla(rows, rules);
   if (opts.junit) writeFileSync(opts.junit, junitXml(t.sweepId, rows, checks));
-  if (summary?.interrupted) {
-    process.stderr.write(`migbench: interrupted after ${rows.length} of ${trials.length} trials; continue with: migbench run --resume ${t.outDir}\n`);
-    return 130;
+  if (summary?.interrupted || signalStop?.received) {
+    const why = signalStop?.received ? `${signalStop.received}: stopped` : 'interrupted';
+    sweepLog?.warn({ recorded: rows.length, planned: trials.length }, `${why}; every change undone`);
+    process.stderr.write(`migbench: ${why} after ${rows.length} of ${trials.length} trials; continue with: migbench run --resume ${t.outDir}\n`);
+    return signalStop?.exitCode ?? EXIT.signals.SIGINT;
   }
   // the whole results folder decides, so that a resumed sweep ends as an uninterrupted one would
   const failed = rows.filter((r) => r.status === 'failed').length;

@@ -104,3 +104,15 @@ export function describeKnobs(k: Knobs): string {
   if (k.maxDowntimeMs !== undefined) parts.push(`max_downtime_ms=${k.maxDowntimeMs}`);
   return parts.join(' ');
 }
+
+/**
+ * `postcopy` holds pre-copy down to this (MiB/s, libvirt's smallest cap) until its switch takes effect, so that no
+ * guest, however idle or small, completes in pre-copy first. QEMU lifts the cap for the switch-over and then runs
+ * post-copy at max-postcopy-bandwidth (unlimited unless --postcopy-bandwidth is set): migration.c, postcopy_start.
+ */
+export const POSTCOPY_HOLD_MIB_S = 1;
+
+/** The pre-copy bandwidth cap a trial runs with: the knob, or post-copy's hold. */
+export function precopyBandwidthMiBs(s: Strategy, k: Knobs = {}): number | undefined {
+  return k.bandwidthMiBs ?? (s.postcopy === 'immediate' ? POSTCOPY_HOLD_MIB_S : undefined);
+}

@@ -7,19 +7,54 @@ export const MARKER_ROOT = '/var/tmp/migbench';
 /** Prefix of every marker script: $d is this host's folder, created if missing. */
 const DIR = `d="${MARKER_ROOT}/host-$(hostname)"; mkdir -p -m 700 "$d" || exit 1;`;
 
+/**
+ * Runs every marker's undo command (its argv, NUL-separated in <id>.argv) and removes the markers that succeeded;
+ * a failed one stays for the journal (the next run, or `migbench cleanup`).
+ */
+const UNDO_ALL = `for f in "$d"/undo/*.argv; do [ -e "$f" ] || continue; xargs -0 sh -c 'exec "$@"' migbench-undo < "$f" && rm -f "$f" "\${f%.argv}.json"; done`;
+
+/**
+ * Ends the SSH session this script runs in: the nearest sshd (or dropbear) above it is the connection's own
+ * process, never the daemon that listens. Its channels close, so every command of the session sees EOF.
+ */
+const END_SESSION = `p=$PPID
+while [ "\${p:-1}" -gt 1 ]; do
+  case $(cat "/proc/$p/comm" 2>/dev/null) in sshd|sshd-session|dropbear) kill -s TERM "$p"; break;; esac
+  p=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$p/status" 2>/dev/null)
+done`;
+
 export const scripts = {
-  /** $1 = id; the marker's JSON on stdin. */
-  writeMarker: `${DIR} mkdir -p -m 700 "$d/undo" && cat > "$d/undo/$1.json.tmp" && mv "$d/undo/$1.json.tmp" "$d/undo/$1.json"`,
+  /** $1 = id, $2… = the undo command; the marker's JSON on stdin. */
+  writeMarker: `${DIR} mkdir -p -m 700 "$d/undo" && i=$1 && shift && printf '%s\\0' "$@" > "$d/undo/$i.argv" && cat > "$d/undo/$i.json.tmp" && mv "$d/undo/$i.json.tmp" "$d/undo/$i.json"`,
   /** $1 = id. */
-  removeMarker: `${DIR} rm -f "$d/undo/$1.json"`,
+  removeMarker: `${DIR} rm -f "$d/undo/$1.json" "$d/undo/$1.argv"`,
   /** Prints every marker as "@@marker <id>" followed by its JSON. */
   listMarkers: `${DIR} for f in "$d"/undo/*.json; do [ -e "$f" ] || continue; i=\${f##*/}; echo "@@marker \${i%.json}"; cat "$f"; echo; done`,
   /**
-   * Holds the host lock for as long as its stdin stays open (the SSH channel): prints "locked" once it has it,
-   * exits 75 at once when another process holds it. $1 = holder JSON. The empty lock file stays (removing it
-   * would race with the next holder); the holder note and an empty undo folder go.
+   * The guard (guard/host-guard.ts). $1 = holder JSON, $2 = seconds of silence after which the controller is taken
+   * as gone, $3 = lock or nolock (a guest needs no lock, and busybox may have no flock). Holds the host lock (exits
+   * 75 at once when another process holds it, 69 when flock is missing), prints "locked", then reads the
+   * heartbeat until EOF or silence; then undoes what is left, and after a silence ends its SSH session. The empty
+   * lock file stays (removing it would race with the next holder); the holder note and an empty undo folder go.
    */
-  holdLock: `${DIR} exec 9>>"$d/lock"; flock -n 9 || exit 75; printf '%s\\n' "$1" > "$d/holder.json"; echo locked; cat >/dev/null; rm -f "$d/holder.json"; rmdir "$d/undo" 2>/dev/null; exit 0`,
+  guard: `${DIR} if [ "$3" = lock ]; then
+  command -v flock >/dev/null 2>&1 || { echo "flock not found" >&2; exit 69; }
+  exec 9>>"$d/lock"; flock -n 9 || exit 75
+fi
+printf '%s\\n' "$1" > "$d/holder.json"; echo locked
+exec >/dev/null 2>&1
+silent=0
+while :; do
+  b=$(timeout "$2" head -c 1); st=$?
+  [ -n "$b" ] && continue
+  [ "$st" -eq 0 ] || silent=1
+  break
+done
+${UNDO_ALL}
+rm -f "$d/holder.json"; rmdir "$d/undo" 2>/dev/null
+[ "$silent" = 1 ] && { ${END_SESSION}
+}
+exit 0`,
   /** Prints the holder of this host's lock. */
   readHolder: `d="${MARKER_ROOT}/host-$(hostname)"; cat "$d/holder.json" 2>/dev/null || true`,
 } as const;

@@ -1,7 +1,8 @@
 // The undo journal: before migbench changes anything on a host that would outlive it (a qdisc, an uploaded
-// folder), it writes a marker there — and in the controller's state file — holding the command that undoes it.
-// The change's own code undoes it and removes the marker; if migbench dies first, the next run (or `migbench
-// cleanup`) finds the marker and runs its command.
+// folder, a running migration job), it writes a marker there — and in the controller's state file — holding the
+// command that undoes it. The change's own code undoes it and removes the marker; if migbench dies first, the
+// host's guard (host-guard.ts) runs the command within seconds, and failing that the next run (or `migbench
+// cleanup`) finds the marker and runs it.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Host } from '../remote/host.js';
@@ -37,7 +38,7 @@ export class Journal implements Undo {
     };
     this.lock.state.undo.push({ id, host: host.name, argv: [...argv], what });
     this.lock.save();
-    await run(host, ['sh', '-c', scripts.writeMarker, 'migbench-marker', id], { stdin: JSON.stringify(marker) });
+    await run(host, ['sh', '-c', scripts.writeMarker, 'migbench-marker', id, ...argv], { stdin: JSON.stringify(marker) });
     return id;
   }
 

@@ -1,6 +1,7 @@
 // Finding `virsh domjobinfo` outputs in saved text: a terminal log, a file of many captures, with or without the
 // commands that printed them. A capture starts at "Job type:" and runs over "Label: value" lines (and the blank
-// line --rawstats prints after the job type); anything else ends it.
+// line --rawstats prints after the job type); anything else ends it. A capture pasted into a document keeps the
+// prefix of its "Job type:" line (indenting spaces, "> " quotes) on every line; it is taken off.
 import { humanNumber, LABELS } from '../libvirt/jobinfo.js';
 
 export interface Capture {
@@ -15,24 +16,33 @@ export interface CaptureProblem {
 }
 
 const FIELD = /^([A-Za-z][A-Za-z0-9 /._()-]*?):\s*(.*)$/;
+/** "Job type:" after an optional paste prefix: spaces, or "> " quoting (possibly nested). */
+const JOB_TYPE = /^((?:[ \t]*>[ \t]?)*[ \t]*)Job type:/;
 
 export function findCaptures(text: string): { captures: Capture[]; problems: CaptureProblem[] } {
   const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
   const captures: Capture[] = [];
   const problems: CaptureProblem[] = [];
-  let current: { line: number; lines: string[] } | undefined;
+  /** prefix: what every line of the capture starts with (a paste indented by spaces, or quoted with "> "). */
+  let current: { line: number; lines: string[]; prefix: string } | undefined;
   const close = () => {
     if (current) captures.push({ line: current.line, text: current.lines.join('\n') });
     current = undefined;
   };
   lines.forEach((raw, i) => {
-    const line = raw.trimEnd();
-    if (line.startsWith('Job type:')) {
+    const start = JOB_TYPE.exec(raw);
+    if (start) {
       close();
-      current = { line: i + 1, lines: [line] };
+      current = { line: i + 1, lines: [raw.slice(start[1]!.length).trimEnd()], prefix: start[1]! };
       return;
     }
     if (!current) return;
+    const inside = raw.startsWith(current.prefix) || raw.trimEnd() === current.prefix.trimEnd();
+    if (!inside) {
+      close();
+      return;
+    }
+    const line = raw.slice(current.prefix.length).trimEnd();
     if (line === '') {
       current.lines.push(line);
       return;

@@ -21,6 +21,13 @@ export interface ImportSummary {
   readonly emptyFiles: number;
   /** Captures that were not completed jobs (running polls, "None"), or repeats of the same job. */
   readonly skipped: number;
+  /** Completed jobs that were not migrations (a backup, a save, a dump…), by operation. */
+  readonly notMigrations: Readonly<Record<string, number>>;
+}
+
+/** A completed job is a migration when it says so, or says nothing (libvirt before 3.3 printed no Operation). */
+function isMigration(info: JobInfo): boolean {
+  return info.operation === undefined || info.operation.endsWith('migration');
 }
 
 /** The same completed job printed twice (the human table and --rawstats, or a second read) counts once. */
@@ -30,7 +37,7 @@ function jobKey(info: JobInfo): string {
 }
 
 /** A file's completed jobs (one per job), and how many captures it held in all. */
-function readCompleted(file: string): { jobs: Array<{ line: number; text: string; info: JobInfo }>; captures: number } {
+function readCompleted(file: string): { jobs: Array<{ line: number; text: string; info: JobInfo }>; captures: number; others: JobInfo[] } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -39,7 +46,8 @@ function readCompleted(file: string): { jobs: Array<{ line: number; text: string
   }
   const { captures, problems } = findCaptures(text);
   if (problems.length) throw new InputError(`${file}:${problems[0]!.line}: ${problems[0]!.message} — fix or remove that line`);
-  const completed = captures.map((c) => ({ ...c, info: parseJobInfo(c.text) })).filter((c) => c.info.type === 'completed');
+  const all = captures.map((c) => ({ ...c, info: parseJobInfo(c.text) })).filter((c) => c.info.type === 'completed');
+  const completed = all.filter((c) => isMigration(c.info));
   // prefer the --rawstats copy of a job (exact integers) over its human table
   const byJob = new Map<string, { line: number; text: string; info: JobInfo }>();
   for (const c of completed) {
@@ -47,15 +55,23 @@ function readCompleted(file: string): { jobs: Array<{ line: number; text: string
     const seen = byJob.get(key);
     if (!seen || (seen.info.format === 'human' && c.info.format === 'rawstats')) byJob.set(key, c);
   }
-  return { jobs: [...byJob.values()].sort((a, b) => a.line - b.line), captures: captures.length };
+  const others = new Map<string, JobInfo>();
+  for (const c of all) if (!isMigration(c.info)) others.set(jobKey(c.info), c.info);
+  return { jobs: [...byJob.values()].sort((a, b) => a.line - b.line), captures: captures.length, others: [...others.values()] };
 }
 
 export function importCaptures(files: readonly string[], outDir: string | undefined): ImportSummary {
   if (files.length === 0) throw new InputError('no files to import — migbench import FILE…');
   const perFile = files.map((f) => ({ file: f, ...readCompleted(f) })); // read and check everything first
+  const notMigrations: Record<string, number> = {};
+  for (const f of perFile) for (const o of f.others) notMigrations[o.operation!] = (notMigrations[o.operation!] ?? 0) + 1;
   if (perFile.every((f) => f.jobs.length === 0)) {
     const noJob = perFile.find((f) => f.captures === 0);
     if (noJob) throw new InputError(`${noJob.file}:1: no "Job type:" line — this is not virsh domjobinfo output`);
+    const kinds = Object.entries(notMigrations);
+    if (kinds.length > 0) {
+      throw new InputError(`${files[0]}: no migration among the completed jobs (${describeKinds(notMigrations)}) — import the output of \`virsh domjobinfo --completed\` after a migration`);
+    }
     throw new InputError(`${files[0]}: no completed job in ${files.length > 1 ? 'any of these files' : 'it'} — import the output of \`virsh domjobinfo --completed\` (running or empty jobs are not results)`);
   }
   const stamp = timeStamp();
@@ -67,8 +83,8 @@ export function importCaptures(files: readonly string[], outDir: string | undefi
   let index = 0;
   let skipped = 0;
   try {
-    for (const { file, jobs, captures } of perFile) {
-      skipped += captures - jobs.length;
+    for (const { file, jobs, captures, others } of perFile) {
+      skipped += captures - jobs.length - others.length;
       for (const j of jobs) {
         const record: TrialRecord = {
           sweepId,
@@ -103,5 +119,10 @@ export function importCaptures(files: readonly string[], outDir: string | undefi
   }
   writeFileSync(join(dir, 'experiment.yaml'), `# imported from: ${files.map((f) => resolve(f)).join(', ')}\nname: ${sweepId}\nstrategies: [precopy]\n`);
   writeMeta(dir, { sweepId, hostsFile: '', domain: '', hosts: [], planned: index, startedAt: new Date().toISOString(), runs: [] });
-  return { outDir: dir, rows: index, skipped, emptyFiles: perFile.filter((f) => f.jobs.length === 0).length };
+  return { outDir: dir, rows: index, skipped, notMigrations, emptyFiles: perFile.filter((f) => f.jobs.length === 0).length };
+}
+
+/** {backup: 2, save: 1} → "2 backup, 1 save". */
+export function describeKinds(kinds: Readonly<Record<string, number>>): string {
+  return Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ');
 }

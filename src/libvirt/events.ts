@@ -32,6 +32,7 @@ export function parseEventLine(line: string, host: string, receivedAt: number): 
 export class EventStream {
   readonly events: DomainEvent[] = [];
   private proc: RemoteProcess | undefined;
+  private ended = false;
 
   constructor(readonly host: LibvirtHost) {}
 
@@ -40,12 +41,23 @@ export class EventStream {
     void this.proc?.stop().catch(() => undefined);
     const args = ['event', '--loop', '--all'];
     if (this.host.eventTimestamps) args.push('--timestamp');
-    this.proc = this.host.remote.start(this.host.virsh.argv(args), {
+    const proc = this.host.remote.start(this.host.virsh.argv(args), {
       onLine: (line) => {
         const e = parseEventLine(line, this.host.spec.name, Date.now());
         if (e) this.events.push(e);
       },
     });
+    this.proc = proc;
+    this.ended = false;
+    // virsh ends the loop when its libvirt connection closes (libvirtd restarted, or the SSH link went)
+    void proc.done.catch(() => undefined).finally(() => {
+      if (this.proc === proc) this.ended = true;
+    });
+  }
+
+  /** False once the stream ended by itself: start() it again. */
+  get running(): boolean {
+    return this.proc !== undefined && !this.ended;
   }
 
   /** Events of `domain` that arrived in [from, to] (controller clock). */

@@ -2,7 +2,7 @@
 // connection can be replaced (reconnect) between trials; code reads `remote` and `virsh` when it needs them.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HostSpec } from '../config/hosts.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, firstLine, RuntimeError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { SshError, SshHost } from '../remote/ssh.js';
 import { Virsh, type JobInfoSupport, type VirshVersions } from './virsh.js';
@@ -68,6 +68,27 @@ export class LibvirtHost {
   }
   get connected(): boolean {
     return this.ssh.connected;
+  }
+
+  /**
+   * Waits until the host's libvirtd answers (it may be restarting: a package upgrade, a crash), retrying with
+   * backoff (1, 2, 4… s) for up to `budgetMs`. Returns whether it had to wait.
+   */
+  async waitForLibvirt(log: Logger, budgetMs = 120_000): Promise<boolean> {
+    const until = Date.now() + budgetMs;
+    for (let wait = 1000, waited = false; ; wait = Math.min(wait * 2, 16_000), waited = true) {
+      const res = await this.virsh.exec(['uri']);
+      if (res.code === 0) {
+        if (waited) log.info({ host: this.spec.name }, 'libvirtd answers again');
+        return waited;
+      }
+      const why = firstLine(res.stderr) || `exit ${res.code}`;
+      if (Date.now() + wait > until) {
+        throw new RuntimeError(`${this.spec.name}: libvirtd has not answered for ${Math.round(budgetMs / 1000)} s (${why}) — start it (systemctl start libvirtd), then continue with migbench run --resume`);
+      }
+      log.warn({ host: this.spec.name, err: why, retryInMs: wait }, 'libvirtd does not answer; waiting');
+      await sleep(wait);
+    }
   }
 
   /** A new connection, retried with exponential backoff (1, 2, 4… s) for up to `budgetMs`. */

@@ -1,6 +1,6 @@
 // Strategy and knobs → `virsh migrate` argument list. Values are passed as --name=value so that no domain name
 // or URI can be mistaken for an option.
-import type { Knobs, Strategy } from '../config/strategy.js';
+import { precopyBandwidthMiBs, type Knobs, type Strategy } from '../config/strategy.js';
 
 export interface MigrateRequest {
   readonly domain: string;
@@ -36,7 +36,8 @@ export function migrateArgs(r: MigrateRequest): string[] {
     if (s.xbzrle.cacheMiB !== undefined) args.push(`--comp-xbzrle-cache=${s.xbzrle.cacheMiB * 2 ** 20}`);
   }
   if (s.parallel) args.push('--parallel', `--parallel-connections=${s.parallel.connections}`);
-  if (k.bandwidthMiBs !== undefined) args.push(`--bandwidth=${k.bandwidthMiBs}`);
+  const bandwidth = precopyBandwidthMiBs(s, k);
+  if (bandwidth !== undefined) args.push(`--bandwidth=${bandwidth}`);
   if (k.postcopyBandwidthMiBs !== undefined) args.push(`--postcopy-bandwidth=${k.postcopyBandwidthMiBs}`);
   if (r.timeout) args.push(`--timeout=${Math.ceil(r.timeout.seconds)}`, r.timeout.action === 'postcopy' ? '--timeout-postcopy' : '--timeout-suspend');
   if (r.migrateUri) args.push(`--migrateuri=${r.migrateUri}`);

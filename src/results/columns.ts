@@ -1,6 +1,6 @@
 // Every trials.csv column, declared once: name, unit, where the number comes from, what it means.
 // The CSV writer and README's column table (npm run columns) are both generated from this list.
-import { describeKnobs, describeParams } from '../config/strategy.js';
+import { describeKnobs, describeParams, precopyBandwidthMiBs } from '../config/strategy.js';
 import type { TrialRecord } from './record.js';
 
 export type Cell = string | number | undefined;
@@ -43,7 +43,7 @@ export const COLUMNS: readonly Column[] = [
   column('strategy', '', 'experiment', 'Migration strategy as labelled in the experiment: the preset and its parameters, e.g. `multifd(connections=4)` (README "Strategies").', (r) => r.trial.strategy.label),
   column('strategy_params', '', 'experiment', 'The parameters of the strategy, `key=value` separated by spaces; empty for a plain preset.', sweepOnly((r) => describeParams(r.trial.strategy))),
   column('knobs', '', 'experiment', 'Knobs of this trial (bandwidth caps, max downtime), `key=value`; empty when none.', sweepOnly((r) => describeKnobs(r.trial.knobs))),
-  column('bandwidth_mib_s', 'MiB/s', 'experiment → `virsh migrate --bandwidth`', 'Pre-copy bandwidth cap, when set.', (r) => r.trial.knobs.bandwidthMiBs),
+  column('bandwidth_mib_s', 'MiB/s', 'experiment → `virsh migrate --bandwidth`', 'Pre-copy bandwidth cap: the `bandwidth` knob when set; for `postcopy` without it, 1 (pre-copy held down until the switch takes effect; QEMU lifts the cap at the switch).', (r) => (r.imported ? undefined : precopyBandwidthMiBs(r.trial.strategy, r.trial.knobs))),
   column('postcopy_bandwidth_mib_s', 'MiB/s', 'experiment → `--postcopy-bandwidth`', 'Post-copy bandwidth cap, when set.', (r) => r.trial.knobs.postcopyBandwidthMiBs),
   column('max_downtime_ms', 'ms', 'experiment → `virsh migrate-setmaxdowntime`', "Maximum tolerable downtime set on the source's QEMU before the migration, when set.", (r) => r.trial.knobs.maxDowntimeMs),
   column('migrate_flags', '', 'migbench', 'The `virsh migrate` options used (without domain and URIs).', (r) => r.migration.flags),

@@ -6,7 +6,7 @@ import type { Hosts } from '../config/hosts.js';
 import { errorMessage, InputError, RuntimeError } from '../errors.js';
 import { hasNetem } from '../delay/netem.js';
 import { uploadRelay } from '../delay/proxy.js';
-import { lockHost, type HostLock } from '../guard/host-lock.js';
+import { guardHost, type HostGuard } from '../guard/host-guard.js';
 import { runDoctor } from '../doctor/doctor.js';
 import { firstFailure } from '../doctor/report.js';
 import { Journal } from '../guard/journal.js';
@@ -85,9 +85,17 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
     const problem = firstFailure(checks);
     if (problem) throw new RuntimeError(`not ready: ${problem}`);
     facts.doctor = checks.filter((c) => c.status !== 'pass').map((c) => `${c.host}: ${c.check}: ${c.detail}`);
-    const hostLocks = new Map<string, HostLock>();
-    for (const h of pair) hostLocks.set(h.spec.name, await lockHost(h.remote, opts.sweepId));
-    undo.push(async () => Promise.all([...hostLocks.values()].map((l) => l.release())));
+    const guards = new Map<string, HostGuard>();
+    /** What the sweep keeps on a host for its whole length (uploaded helpers), per host name. */
+    const provisions = new Map<string, (host: Host) => Promise<void>>();
+    /** The host's lock and guard. A new guard after a lost one: the old one undid the uploads, so they are redone. */
+    const guard = async (host: Host) => {
+      await guards.get(host.name)?.release();
+      guards.set(host.name, await guardHost(host, opts.sweepId, { lock: host.name !== hosts.guest?.name }));
+      await provisions.get(host.name)?.(host);
+    };
+    for (const h of pair) await guard(h.remote);
+    undo.push(async () => Promise.all([...guards.values()].map((g) => g.release())));
 
     // What a dead sweep left on these hosts: its markers name the commands that undo it.
     const cleaned: string[] = [];
@@ -110,19 +118,27 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
     const delayed = experiment.delays_ms.some((d) => d > 0);
     const delayMethod = delayed ? await chooseDelayMethod(pair, experiment, log) : 'proxy';
     /** The sweep's work folder on a host (or the guest): journaled before it is made, removed at the end. */
-    const journaledWorkDir = async (host: () => Host) => {
-      const id = await journal.will(host(), `uploaded ${dir}`, ['rm', '-rf', dir]);
+    const workDirMarkers = new Map<string, string>();
+    const journaledWorkDir = async (host: Host, current: () => Host) => {
+      const id = await journal.will(host, `uploaded ${dir}`, ['rm', '-rf', dir]);
       sweepLong.add(id);
-      undo.push(async () => {
-        await host().exec(['rm', '-rf', dir]);
-        await journal.done(host(), id);
-      });
+      if (!workDirMarkers.has(host.name)) {
+        undo.push(async () => {
+          await current().exec(['rm', '-rf', dir]);
+          await journal.done(current(), workDirMarkers.get(host.name)!);
+        });
+      }
+      workDirMarkers.set(host.name, id);
     };
     const relayScripts = new Map<string, string>();
     if (delayed && delayMethod === 'proxy') {
       for (const h of pair) {
-        await journaledWorkDir(() => h.remote);
-        relayScripts.set(h.spec.name, await uploadRelay(h.remote, dir));
+        const provision = async (host: Host) => {
+          await journaledWorkDir(host, () => h.remote);
+          relayScripts.set(h.spec.name, await uploadRelay(host, dir));
+        };
+        provisions.set(h.spec.name, provision);
+        await provision(h.remote);
       }
     }
 
@@ -136,10 +152,16 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
       const host = await connectGuest();
       guest = { host, writer: undefined };
       undo.push(() => guest!.host.close());
+      await guard(host);
       cleaned.push(...(await journal.replay(host)).undone);
-      await journaledWorkDir(() => guest!.host);
-      guest = { host, writer: await prepareWriter(host, dir, guestSpec.memwriter) };
-      log.info({ impl: guest.writer!.impl }, 'memwriter ready in the guest');
+      const provision = async (h: Host) => {
+        await journaledWorkDir(h, () => guest!.host);
+        const writer = await prepareWriter(h, dir, guestSpec.memwriter);
+        guest = { host: h, writer };
+        log.info({ impl: writer.impl }, 'memwriter ready in the guest');
+      };
+      provisions.set(host.name, provision);
+      await provision(host);
     }
 
     const clockOffsetMs = new Map<string, number>();
@@ -176,10 +198,21 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
         for (const h of pair) {
           if (!h.connected) {
             await h.reconnect(l);
-            hostLocks.set(h.spec.name, await lockHost(h.remote, opts.sweepId));
+            await guard(h.remote);
             events.get(h.spec.name)!.start();
             await measureOffset(h);
             done.push(`${h.spec.name}: reconnected`);
+          } else if (!guards.get(h.spec.name)?.alive) {
+            // its guard ended (it took a silent link for a dead controller and undid the changes): a new one
+            await guard(h.remote);
+            done.push(`${h.spec.name}: guard restarted`);
+          }
+          // libvirtd restarted (or is restarting): wait for it, then a new event stream
+          const waited = await h.waitForLibvirt(l);
+          const stream = events.get(h.spec.name)!;
+          if (waited || !stream.running) {
+            stream.start();
+            done.push(`${h.spec.name}: libvirt reconnected, event stream restarted`);
           }
           // anything a trial could not undo (e.g. its connection broke) is undone now
           const r = await journal.replay(h.remote, sweepLong);
@@ -189,8 +222,14 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
         return done;
       },
       async ensureGuest() {
-        if (!guest || (guest.host as SshHost).connected) return [];
+        if (!guest) return [];
+        if ((guest.host as SshHost).connected) {
+          if (guards.get(guest.host.name)?.alive) return [];
+          await guard(guest.host);
+          return ['guest: guard restarted'];
+        }
         guest = { host: await connectGuest(), writer: guest.writer };
+        await guard(guest.host);
         return ['guest: reconnected'];
       },
       close,

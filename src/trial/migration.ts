@@ -61,6 +61,8 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
   let policySwitchMs: number | undefined;
   let connections: number | undefined;
   let probes = 0;
+  // If the controller dies now, the source's guard aborts the job (post-copy cannot be aborted: it completes).
+  const jobMarker = await ctx.undo.will(source.remote, `migration job of ${domain}`, abortJobArgv(source.virsh.uri, domain));
   const startedAt = new Date().toISOString();
   const commandStartedAt = Date.now();
   const t0 = performance.now();
@@ -119,6 +121,8 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
     await abortDone;
   }
   const commandEndedAt = Date.now();
+  // a lost connection leaves the marker: the guard has run it, or the next replay does
+  await ctx.undo.done(source.remote, jobMarker).catch((err: unknown) => void (raw.jobMarkerError = errorMessage(err)));
   const samples = await sampler.stop();
   const sw = await postcopySwitch?.finish();
   if (result) {
@@ -139,6 +143,11 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
     samples,
     raw,
   };
+}
+
+/** Aborts the domain's migration job if one still runs; never fails (no job, or one in post-copy, is fine). */
+export function abortJobArgv(uri: string, domain: string): string[] {
+  return ['sh', '-c', 'virsh -q -c "$1" domjobabort --domain="$2" >/dev/null 2>&1; exit 0', 'migbench-abort-job', uri, domain];
 }
 
 /** TCP connections of the destination's QEMU process (the migration channels: one, or 1 + N with multifd). */

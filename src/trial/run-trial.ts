@@ -102,6 +102,7 @@ export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtH
     }
   }
 
+  if (failure !== undefined) failure = withLibvirtLoss(ctx, [source, destination], failure);
   if (failure === undefined && trial.strategy.postcopy === 'immediate') {
     // Accepted is not enough: QEMU may already have been completing in pre-copy. The events tell.
     if (m?.postcopySwitchMs === undefined || (timing?.resumedAt !== undefined && !timing.postcopy)) {
@@ -175,6 +176,13 @@ export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtH
   const interrupted = m?.abortReason === 'interrupted' && status !== 'completed';
   log.info({ trial: trial.index, status, error: failure }, 'trial ended');
   return { record, interrupted: interrupted || (ctx.signal?.aborted === true && status !== 'completed'), cleanupFailed, raw };
+}
+
+/** A failure while a host's libvirt connection went away (its event stream ended, SSH still up) says so first. */
+function withLibvirtLoss(ctx: TrialContext, hosts: readonly LibvirtHost[], failure: string): string {
+  const lost = hosts.filter((h) => h.connected && ctx.events.get(h.spec.name)?.running === false);
+  if (lost.length === 0) return failure;
+  return `libvirtd on ${lost.map((h) => h.spec.name).join(' and ')} went away during the trial (restarted or crashed): ${failure}`;
 }
 
 /** At most `n` evenly spaced elements, first and last kept. */

@@ -6,11 +6,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
-import { readTrials, type TrialRow } from '../../src/results/read-trials.js';
 import { migbench, oneLineError } from '../support/cli.js';
 import { e2eSkipReason } from '../support/e2e-env.js';
-import { BIN, ROOT } from '../support/paths.js';
+import { assertComplete, rowsOf, startMigbench, waitForLog } from '../support/sweep.js';
 import { HOSTS, qemuPid, restartGuest, runningOnExactlyOne, sshSessionPids, sweepLeftovers, useTestLab, virshOn } from '../support/test-lab.js';
 
 const skip = e2eSkipReason();
@@ -22,34 +20,6 @@ function experiment(name: string, yaml: string): string {
   const file = join(work, `${name}.yaml`);
   writeFileSync(file, `name: ${name}\n${yaml}`);
   return file;
-}
-
-function start(args: string[], env: Record<string, string> = {}): ResultPromise {
-  return execa(process.execPath, [BIN, ...args], { cwd: ROOT, reject: false, env });
-}
-
-/** Waits until the sweep's log has `message`; fails at once if the sweep ended first. */
-async function waitForLog(child: ResultPromise, out: string, message: string, timeoutMs = 180_000): Promise<void> {
-  let ended: string | undefined;
-  void child.then((r) => (ended = `exit ${r.exitCode}: ${String(r.stderr)}`));
-  const until = Date.now() + timeoutMs;
-  const log = join(out, 'sweep.log');
-  for (;;) {
-    if (existsSync(log) && readFileSync(log, 'utf8').includes(`"msg":"${message}"`)) return;
-    assert.equal(ended, undefined, `the sweep ended before "${message}"`);
-    assert.ok(Date.now() < until, `"${message}" never logged`);
-    await sleep(50);
-  }
-}
-
-function rows(out: string): TrialRow[] {
-  return existsSync(join(out, 'trials.csv')) ? readTrials(join(out, 'trials.csv')) : [];
-}
-
-/** The rows hold each planned trial exactly once. */
-function assertComplete(out: string, planned: number): void {
-  const indexes = rows(out).map((r) => Number(r.trial_index)).sort((a, b) => a - b);
-  assert.deepEqual(indexes, [...Array(planned).keys()], 'trials.csv must hold every trial once');
 }
 
 async function assertClean(fault: string, lost = 0): Promise<void> {
@@ -80,7 +50,7 @@ describe('sweeps that survive faults', { skip }, () => {
 
   test('one sweep per host pair: a second one is refused, naming the holder (exit 4)', async () => {
     const file = experiment('lock', SLOW);
-    const first = start(['run', file, '--hosts', HOSTS, '--out', join(work, 'lock1')]);
+    const first = startMigbench(['run', file, '--hosts', HOSTS, '--out', join(work, 'lock1')]);
     await waitForLog(first, join(work, 'lock1'), 'migration started');
     const second = await migbench(['run', file, '--hosts', HOSTS, '--out', join(work, 'lock2')]);
     assert.equal(second.code, 4, second.stderr);
@@ -106,8 +76,8 @@ describe('sweeps that survive faults', { skip }, () => {
     for (const [i, signal] of signals.entries()) {
       // killed before it wrote anything, a sweep has nothing to resume: it is started again
       const args = existsSync(join(out, 'sweep.json')) ? ['run', '--resume', out] : ['run', file, '--hosts', HOSTS, '--out', out];
-      const before = rows(out).length;
-      const child = start(args);
+      const before = rowsOf(out).length;
+      const child = startMigbench(args);
       await sleep(1500 + random() * 9000);
       child.kill(signal);
       const r = await child;
@@ -118,20 +88,20 @@ describe('sweeps that survive faults', { skip }, () => {
         const c = await migbench(['cleanup', '--hosts', HOSTS]);
         assert.equal(c.code, 0, c.stderr);
       }
-      assert.ok(rows(out).length >= before, 'recorded trials are never lost');
+      assert.ok(rowsOf(out).length >= before, 'recorded trials are never lost');
       await assertClean(`${signal} at a random point (${i + 1})`);
     }
     const last = await migbench(['run', '--resume', out]);
     assert.equal(last.code, 0, `${last.stdout}\n${last.stderr}`);
     assertComplete(out, planned);
-    for (const r of rows(out)) assert.equal(r.status, 'completed', `trial ${r.trial_index}: ${r.error}`);
+    for (const r of rowsOf(out)) assert.equal(r.status, 'completed', `trial ${r.trial_index}: ${r.error}`);
     await assertClean('resume to the end');
   });
 
   test('the destination QEMU killed during pre-copy: that trial fails, the sweep goes on', async () => {
     const file = experiment('killpre', 'strategies: [precopy]\nloads:\n  - {name: w50, size: 64, rate_mib_s: 50}\ndelays_ms: [30]\ndirections: a-to-b\nrepetitions: 2\nwarmup_s: 1\nsettle_s: 0\ntimeout: {seconds: 60}\n');
     const out = join(work, 'killpre');
-    const child = start(['run', file, '--hosts', HOSTS, '--out', out]);
+    const child = startMigbench(['run', file, '--hosts', HOSTS, '--out', out]);
     await waitForLog(child, out, 'migration started');
     let pid: number | undefined;
     for (let i = 0; i < 100 && !(pid = qemuPid('B')); i++) await sleep(50);
@@ -139,7 +109,7 @@ describe('sweeps that survive faults', { skip }, () => {
     process.kill(pid, 'SIGKILL');
     const r = await child;
     assert.equal(r.exitCode, 1, String(r.stderr));
-    const [killed, next] = rows(out);
+    const [killed, next] = rowsOf(out);
     assert.equal(killed?.status, 'failed');
     assert.notEqual(killed?.error, '');
     assert.equal(next?.status, 'completed', `the next trial: ${next?.error}`);
@@ -150,7 +120,7 @@ describe('sweeps that survive faults', { skip }, () => {
   test('the destination QEMU killed during post-copy: the VM is lost, the sweep stops and says so; restarted, --resume finishes', async () => {
     const file = experiment('killpost', 'strategies: [postcopy]\nloads:\n  - {name: w50, size: 128, rate_mib_s: 50}\ndelays_ms: [50]\ndirections: a-to-b\nrepetitions: 2\nwarmup_s: 1\nsettle_s: 0\ntimeout: {seconds: 60}\n');
     const out = join(work, 'killpost');
-    const child = start(['run', file, '--hosts', HOSTS, '--out', out]);
+    const child = startMigbench(['run', file, '--hosts', HOSTS, '--out', out]);
     await waitForLog(child, out, 'migration started');
     const until = Date.now() + 60_000;
     while (!/running/.test(virshOn('B', ['domstate', 'mbvm']).out)) {
@@ -161,7 +131,7 @@ describe('sweeps that survive faults', { skip }, () => {
     const r = await child;
     assert.equal(r.exitCode, 1);
     assert.match(String(r.stderr), /the VM mbvm was lost: its post-copy migration failed after the switch .* destroyed — start mbvm again/);
-    assert.equal(rows(out)[0]?.status, 'failed');
+    assert.equal(rowsOf(out)[0]?.status, 'failed');
     assert.ok(!/paused/.test(virshOn('A', ['domstate', 'mbvm']).out), 'the unrunnable paused copy must not stay');
     // the guest is gone with its VM: check the hosts now, the (restarted) guest below
     const left = await sweepLeftovers({ guest: false });
@@ -171,21 +141,21 @@ describe('sweeps that survive faults', { skip }, () => {
     const resumed = await migbench(['run', '--resume', out]);
     assert.equal(resumed.code, 1, 'the failed trial stays recorded as failed'); // exit 1: a failed trial in the sweep
     assertComplete(out, 2);
-    assert.equal(rows(out)[1]?.status, 'completed');
+    assert.equal(rowsOf(out)[1]?.status, 'completed');
     await assertClean('resume after the lost VM was restarted');
   });
 
   test("the controller's SSH link to the source dropped mid-trial: that trial fails, the sweep reconnects and goes on", async () => {
     const file = experiment('drop', 'strategies: [precopy]\nloads:\n  - {name: w50, size: 64, rate_mib_s: 50}\ndelays_ms: [30]\ndirections: a-to-b\nrepetitions: 2\nwarmup_s: 1\nsettle_s: 0\ntimeout: {seconds: 60}\n');
     const out = join(work, 'drop');
-    const child = start(['run', file, '--hosts', HOSTS, '--out', out]);
+    const child = startMigbench(['run', file, '--hosts', HOSTS, '--out', out]);
     await waitForLog(child, out, 'migration started');
     await sleep(300);
     const sessions = sshSessionPids('A');
     assert.ok(sessions.length > 0, 'no SSH session to drop');
     for (const p of sessions) process.kill(p, 'SIGKILL');
     const r = await child;
-    const [dropped, next] = rows(out);
+    const [dropped, next] = rowsOf(out);
     assert.equal(dropped?.status, 'failed', `the trial whose link dropped: ${dropped?.status}`);
     assert.match(dropped?.error ?? '', /SSH connection lost/);
     assert.equal(next?.status, 'completed', `the next trial: ${next?.error}`);

@@ -40,39 +40,51 @@ function netnsPids(ns: string): number[] {
   }
 }
 
-/** Anything a sweep may have left on the lab's hosts or in its guest. Empty when clean. */
-export async function sweepLeftovers(opts: { guest?: boolean } = {}): Promise<string[]> {
+const SWEEP_PROCESSES = [/delay-relay/, /virsh .*event --loop/, /virsh -q -c/, /migbench-postcopy-switch/, /migbench-watchdog/, /migbench-guard/, /virsh .*migrate/];
+
+/** What a sweep may have left on one lab host (seen from outside, no network needed). Empty when clean. */
+export function hostLeftovers(h: 'A' | 'B', opts: { ignore?: RegExp } = {}): string[] {
   const found: string[] = [];
-  const patterns = [/delay-relay/, /virsh .*event --loop/, /virsh -q -c/, /migbench-postcopy-switch/, /migbench-watchdog/, /virsh .*migrate/];
-  for (const ns of [HOST_A, HOST_B]) {
-    for (const pid of netnsPids(ns)) {
-      const cmd = commandOf(pid);
-      if (patterns.some((p) => p.test(cmd))) found.push(`${ns}: process ${pid} ${cmd}`);
-    }
-    // br0 is the lab hosts' netem_interface; eth0 is checked too
-    for (const dev of ['br0', 'eth0']) {
-      const qdisc = execFileSync('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'show', 'dev', dev], { encoding: 'utf8' });
-      if (/netem/.test(qdisc)) found.push(`${ns}: netem still on ${dev}: ${qdisc.trim()}`);
-    }
+  const ns = `${PREFIX}${h}`;
+  for (const pid of netnsPids(ns)) {
+    const cmd = commandOf(pid);
+    if (SWEEP_PROCESSES.some((p) => p.test(cmd)) && !opts.ignore?.test(cmd)) found.push(`${ns}: process ${pid} ${cmd}`);
   }
-  for (const f of readdirSync('/tmp')) if (f.startsWith('migbench-') && /^migbench-[^/]+-\d{8}-\d{6}$/.test(f)) found.push(`/tmp/${f} left on the hosts`);
-  for (const ns of [HOST_A, HOST_B]) {
-    const dir = join('/var/tmp/migbench', `host-${ns}`);
-    if (existsSync(join(dir, 'holder.json'))) found.push(`${dir}/holder.json: a host lock holder note`);
-    if (existsSync(join(dir, 'undo'))) for (const m of readdirSync(join(dir, 'undo'))) found.push(`${dir}/undo/${m}: an undo marker`);
+  // br0 is the lab hosts' netem_interface; eth0 is checked too
+  for (const dev of ['br0', 'eth0']) {
+    const qdisc = execFileSync('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'show', 'dev', dev], { encoding: 'utf8' });
+    if (/netem|tbf/.test(qdisc)) found.push(`${ns}: a qdisc still on ${dev}: ${qdisc.trim()}`);
   }
-  if (opts.guest === false) return found;
+  const dir = join('/var/tmp/migbench', `host-${ns}`);
+  if (existsSync(join(dir, 'holder.json'))) found.push(`${dir}/holder.json: a host lock holder note`);
+  if (existsSync(join(dir, 'undo'))) for (const m of readdirSync(join(dir, 'undo'))) found.push(`${dir}/undo/${m}: an undo marker`);
+  return found;
+}
+
+/** What a sweep may have left in the guest (memwriter, uploaded folders). */
+export async function guestLeftovers(): Promise<string[]> {
+  const found: string[] = [];
   const hosts = loadHosts(HOSTS);
   const guest = await SshHost.connect(hosts.guest!);
   try {
     const ps = await run(guest, ['ps']);
-    for (const line of ps.split('\n')) if (/memwriter/.test(line)) found.push(`guest: ${line.trim()}`);
+    for (const line of ps.split('\n')) if (/memwriter|migbench-guard/.test(line)) found.push(`guest: ${line.trim()}`);
     const tmp = await run(guest, ['ls', '/tmp']);
     for (const f of tmp.split('\n')) if (f.startsWith('migbench-')) found.push(`guest: /tmp/${f}`);
+    const undo = await guest.exec(['sh', '-c', 'ls /var/tmp/migbench/*/undo/ /var/tmp/migbench/*/holder.json 2>/dev/null']);
+    for (const f of undo.stdout.split('\n')) if (f.trim() !== '' && !f.endsWith(':')) found.push(`guest: marker or lock note ${f.trim()}`);
   } finally {
     await guest.close();
   }
   return found;
+}
+
+/** Anything a sweep may have left on the lab's hosts or in its guest. Empty when clean. */
+export async function sweepLeftovers(opts: { guest?: boolean } = {}): Promise<string[]> {
+  const found = [...hostLeftovers('A'), ...hostLeftovers('B')];
+  for (const f of readdirSync('/tmp')) if (f.startsWith('migbench-') && /^migbench-[^/]+-\d{8}-\d{6}$/.test(f)) found.push(`/tmp/${f} left on the hosts`);
+  if (opts.guest === false) return found;
+  return [...found, ...(await guestLeftovers())];
 }
 
 /** virsh domstate of the lab guest on each host, through the hosts' own libvirtd. */

@@ -86,3 +86,36 @@ test('unreadable input: one line naming file and line', () => {
     assert.throws(() => importCaptures([join(dir, 'missing.txt')], join(dir, 'o4')), /cannot be read/);
   });
 });
+
+test("completed jobs that are not migrations (libvirt kbase's backup tables) are skipped and counted, never rows", () => {
+  withDir((dir) => {
+    const backups = ['live_full_disk_backup.rst.txt', 'live_full_disk_backup.md.txt'].map((f) => join(FIXTURES, 'domjobinfo', 'kbase-backup', f));
+    // only backups: refused, naming what was found
+    assert.throws(() => importCaptures(backups, join(dir, 'none')), (e: unknown) => e instanceof InputError && /no migration among the completed jobs \(2 backup\)/.test(e.message));
+    // beside a migration: the migration is the only row, the backup is counted by kind
+    const migration = join(REAL, '01-precopy-A-to-B.completed.src.txt');
+    const s = importCaptures([backups[0]!, migration, backups[1]!], join(dir, 'mixed'));
+    assert.equal(s.rows, 1);
+    assert.deepEqual(s.notMigrations, { backup: 2 }, 'one backup table per file');
+    const rows = readTrials(join(dir, 'mixed', 'trials.csv'));
+    assert.equal(rows.length, 1);
+    assert.equal(num(rows[0]!, 'total_time_ms'), 4952);
+  });
+});
+
+test('a table pasted with an indent or "> " quotes on every line still parses, to the same values', () => {
+  withDir((dir) => {
+    const text = readFileSync(join(REAL, '01-precopy-A-to-B.completed.src.txt'), 'utf8');
+    const plain = importCaptures([join(REAL, '01-precopy-A-to-B.completed.src.txt')], join(dir, 'plain'));
+    assert.equal(plain.rows, 1);
+    const want = readTrials(join(dir, 'plain', 'trials.csv'))[0]!;
+    for (const [name, prefix] of [['spaces', '    '], ['quoted', '> '], ['nested', '> > ']] as const) {
+      const file = join(dir, `${name}.txt`);
+      writeFileSync(file, `Someone wrote:\n${text.split('\n').map((l) => (l === '' ? prefix.trimEnd() : `${prefix}${l}`)).join('\n')}\nThanks.\n`);
+      const s = importCaptures([file], join(dir, name));
+      assert.equal(s.rows, 1, name);
+      const got = readTrials(join(dir, name, 'trials.csv'))[0]!;
+      for (const col of ['total_time_ms', 'downtime_ms', 'data_processed_bytes', 'constant_bytes', 'stats_format']) assert.equal(got[col], want[col], `${name}: ${col}`);
+    }
+  });
+});

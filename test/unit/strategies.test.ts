@@ -14,7 +14,7 @@ test('every strategy maps to its virsh flags', () => {
   const e = exp(['precopy', 'postcopy', 'hybrid', 'hybrid-timeout', 'auto-converge', 'xbzrle', 'multifd']);
   assert.deepEqual(e.strategies.map((_, i) => flags(e, i)), [
     '--live --persistent',
-    '--live --persistent --postcopy',
+    '--live --persistent --postcopy --bandwidth=1',
     '--live --persistent --postcopy --postcopy-after-precopy',
     '--live --persistent --postcopy',
     '--live --persistent --auto-converge',
@@ -33,7 +33,7 @@ test('parameters and features: values become flags and labels', () => {
   ]);
   assert.equal(flags(e, 0), '--live --persistent --auto-converge --auto-converge-initial=30 --auto-converge-increment=5');
   assert.equal(flags(e, 1), `--live --persistent --compressed --comp-methods=xbzrle --comp-xbzrle-cache=${64 * 2 ** 20}`);
-  assert.equal(flags(e, 2), '--live --persistent --postcopy --auto-converge --compressed --comp-methods=xbzrle');
+  assert.equal(flags(e, 2), '--live --persistent --postcopy --auto-converge --compressed --comp-methods=xbzrle --bandwidth=1');
   assert.deepEqual(e.strategies.map((s) => s.label), [
     'auto-converge(initial_pct=30,increment_pct=5)',
     'xbzrle(cache_mib=64)',
@@ -54,6 +54,12 @@ test('a list of values is an axis: multifd 2/4/8, bandwidth 100/300/1000 Mbit/s'
   assert.ok(args.includes('--parallel-connections=4') && args.includes('--bandwidth=119'));
   const pc = migrateArgs({ domain: 'd', strategy: exp(['postcopy']).strategies[0]!, knobs: { postcopyBandwidthMiBs: 50 }, destinationUri: 'u' });
   assert.ok(pc.includes('--postcopy-bandwidth=50'));
+  // post-copy holds pre-copy at 1 MiB/s until its switch, unless the experiment caps pre-copy itself
+  assert.ok(pc.includes('--bandwidth=1'));
+  const capped = migrateArgs({ domain: 'd', strategy: exp(['postcopy']).strategies[0]!, knobs: { bandwidthMiBs: 20 }, destinationUri: 'u' });
+  assert.deepEqual(capped.filter((a) => a.startsWith('--bandwidth')), ['--bandwidth=20']);
+  const hybrid = migrateArgs({ domain: 'd', strategy: exp(['hybrid']).strategies[0]!, destinationUri: 'u' });
+  assert.ok(!hybrid.some((a) => a.startsWith('--bandwidth')), 'only the immediate switch holds pre-copy down');
 });
 
 test('combinations libvirt or QEMU refuse are refused when the experiment is read, with the reason', () => {
