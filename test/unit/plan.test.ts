@@ -29,7 +29,7 @@ test('strategies map to virsh migrate flags; values never look like options', ()
     'migrate', '--live', '--persistent', '--domain=-evil name', '--desturi=qemu+ssh://root@hostB/system',
   ]);
   assert.deepEqual(migrateArgs({ ...base, strategy: STRATEGIES.postcopy, migrateUri: 'tcp://10.0.0.2' }), [
-    'migrate', '--live', '--persistent', '--postcopy', '--migrateuri=tcp://10.0.0.2', '--domain=-evil name', '--desturi=qemu+ssh://root@hostB/system',
+    'migrate', '--live', '--persistent', '--postcopy', '--bandwidth=1', '--migrateuri=tcp://10.0.0.2', '--domain=-evil name', '--desturi=qemu+ssh://root@hostB/system',
   ]);
   assert.deepEqual(migrateArgs({ ...base, strategy: STRATEGIES.hybrid, persistent: false }), [
     'migrate', '--live', '--postcopy', '--postcopy-after-precopy', '--domain=-evil name', '--desturi=qemu+ssh://root@hostB/system',
