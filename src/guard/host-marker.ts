@@ -8,10 +8,11 @@ export const MARKER_ROOT = '/var/tmp/migbench';
 const DIR = `d="${MARKER_ROOT}/host-$(hostname)"; mkdir -p -m 700 "$d" || exit 1;`;
 
 /**
- * Runs every marker's undo command (its argv, NUL-separated in <id>.argv) and removes the markers that succeeded;
- * a failed one stays for the journal (the next run, or `migbench cleanup`).
+ * Runs every marker's undo command (its command line, quoted by remote/quote.ts, in <id>.cmd) with the host's own
+ * sh — found on PATH, never a busybox applet — and removes the markers that succeeded; a failed one stays for the
+ * journal (the next run, or `migbench cleanup`).
  */
-const UNDO_ALL = `for f in "$d"/undo/*.argv; do [ -e "$f" ] || continue; xargs -0 sh -c 'exec "$@"' migbench-undo < "$f" && rm -f "$f" "\${f%.argv}.json"; done`;
+const UNDO_ALL = `for f in "$d"/undo/*.cmd; do [ -e "$f" ] || continue; sh "$f" </dev/null && rm -f "$f" "\${f%.cmd}.json"; done`;
 
 /**
  * Ends the SSH session this script runs in: the nearest sshd (or dropbear) above it is the connection's own
@@ -24,10 +25,10 @@ while [ "\${p:-1}" -gt 1 ]; do
 done`;
 
 export const scripts = {
-  /** $1 = id, $2… = the undo command; the marker's JSON on stdin. */
-  writeMarker: `${DIR} mkdir -p -m 700 "$d/undo" && i=$1 && shift && printf '%s\\0' "$@" > "$d/undo/$i.argv" && cat > "$d/undo/$i.json.tmp" && mv "$d/undo/$i.json.tmp" "$d/undo/$i.json"`,
+  /** $1 = id, $2 = the undo command line; the marker's JSON on stdin. */
+  writeMarker: `${DIR} mkdir -p -m 700 "$d/undo" && printf '%s\\n' "$2" > "$d/undo/$1.cmd" && cat > "$d/undo/$1.json.tmp" && mv "$d/undo/$1.json.tmp" "$d/undo/$1.json"`,
   /** $1 = id. */
-  removeMarker: `${DIR} rm -f "$d/undo/$1.json" "$d/undo/$1.argv"`,
+  removeMarker: `${DIR} rm -f "$d/undo/$1.json" "$d/undo/$1.cmd"`,
   /** Prints every marker as "@@marker <id>" followed by its JSON. */
   listMarkers: `${DIR} for f in "$d"/undo/*.json; do [ -e "$f" ] || continue; i=\${f##*/}; echo "@@marker \${i%.json}"; cat "$f"; echo; done`,
   /**

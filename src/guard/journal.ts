@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Host } from '../remote/host.js';
 import { run } from '../remote/host.js';
+import { commandLine } from '../remote/quote.js';
 import { errorMessage } from '../errors.js';
 import { scripts } from './host-marker.js';
 import type { SweepLock, UndoRecord } from './sweep-lock.js';
@@ -38,7 +39,7 @@ export class Journal implements Undo {
     };
     this.lock.state.undo.push({ id, host: host.name, argv: [...argv], what });
     this.lock.save();
-    await run(host, ['sh', '-c', scripts.writeMarker, 'migbench-marker', id, ...argv], { stdin: JSON.stringify(marker) });
+    await run(host, ['sh', '-c', scripts.writeMarker, 'migbench-marker', id, commandLine(argv)], { stdin: JSON.stringify(marker) });
     return id;
   }
 

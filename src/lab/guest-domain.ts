@@ -1,4 +1,5 @@
-// The lab guest's libvirt domain: TCG, no disk, one NIC on the host's br0 with a fixed MAC and address.
+// The lab guest's libvirt domain: TCG, no disk, one NIC on the host's br0 with a fixed MAC and address, and a
+// second, two-queue NIC without an address: a multi-queue interface (root mq) for the tests of migbench's netem code.
 import { GUEST_NAME, type LabLayout } from './layout.js';
 
 function xml(s: string): string {
@@ -33,6 +34,14 @@ export function guestDomainXml(layout: LabLayout, kernel: string, initrd: string
       <model type='virtio'/>
       <!-- no option ROM: the guest boots its kernel directly -->
       <rom bar='off'/>
+    </interface>
+    <interface type='bridge'>
+      <mac address='${layout.guestTestNicMac}'/>
+      <source bridge='br0'/>
+      <model type='virtio'/>
+      <driver queues='2'/>
+      <!-- no ROM at all: a second virtio ROM would clash with the first in fw_cfg -->
+      <rom enabled='no'/>
     </interface>
     <memballoon model='none'/>
   </devices>

@@ -1,5 +1,6 @@
 // The lab guest's disk-less image: the machine's Debian kernel and an initramfs built here with busybox,
-// the virtio network modules, dropbear (with the libraries it links) and a static memwriter.
+// the virtio network modules, dropbear and iproute2's ip and tc (with the libraries they link), the qdisc modules
+// that tc netem needs (the lab hosts' kernel has no sch_netem; this one does) and a static memwriter.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -13,8 +14,25 @@ import type { LabLayout } from './layout.js';
 import { sh } from './local.js';
 import { findBinary } from './prerequisites.js';
 
-/** virtio_pci finds the NIC, virtio_net drives it; their dependencies come with them. */
-const NIC_MODULES = ['virtio_pci', 'virtio_net'];
+/** virtio_pci finds the NICs, virtio_net drives them; the qdiscs and dummy are for tests of the netem code. */
+const GUEST_MODULES = ['virtio_pci', 'virtio_net', 'sch_netem', 'sch_tbf', 'sch_htb', 'dummy'];
+
+/**
+ * Programs copied with their shared libraries: the SSH server, iproute2 (busybox's tc knows no netem), and dash as
+ * /bin/sh, because Debian's busybox shell runs its own applets before anything on PATH (its tc, its ip).
+ */
+const DYNAMIC_PROGRAMS = [
+  { name: 'dropbear', at: 'sbin/dropbear' },
+  { name: 'dash', at: 'bin/dash' },
+  { name: 'tc', at: 'usr/sbin/tc' },
+  { name: 'ip', at: 'usr/sbin/ip' },
+  // busybox's unshare would run busybox's tc: migbench's netem probe needs util-linux's
+  { name: 'unshare', at: 'usr/bin/unshare' },
+  // turns on eth1's second queue (virtio-net uses one per vCPU): its default root is then mq with two children
+  { name: 'ethtool', at: 'usr/sbin/ethtool' },
+];
+
+const PACKAGE_OF: Readonly<Record<string, string>> = { dropbear: 'dropbear-bin', dash: 'dash', tc: 'iproute2', ip: 'iproute2', unshare: 'util-linux', ethtool: 'ethtool' };
 
 export function findGuestKernel(): { path: string; version: string } {
   const kernels = existsSync('/boot') ? readdirSync('/boot').filter((f) => /^vmlinuz-/.test(f)) : [];
@@ -71,22 +89,23 @@ export async function makeGuestHostKey(file: string): Promise<string> {
 export async function buildInitramfs(layout: LabLayout, kernelVersion: string, parts: { memwriter: string; udpecho: string; hostKey: string }): Promise<Buffer> {
   const busybox = readFileSync('/bin/busybox');
   if (!isStaticElf(busybox)) throw new InputError('/bin/busybox is not statically linked — install the static one: apt-get install busybox-static');
-  const dropbear = findBinary('dropbear');
-  if (!dropbear) throw new InputError('dropbear is missing: the lab guest runs it as its SSH server — apt-get install dropbear-bin');
-  const modules = await guestModules(kernelVersion, NIC_MODULES);
+  const programs = DYNAMIC_PROGRAMS.map((p) => ({ ...p, path: findBinary(p.name) }));
+  const missing = programs.find((p) => !p.path);
+  if (missing) throw new InputError(`${missing.name} is missing: the lab guest needs it — apt-get install ${PACKAGE_OF[missing.name]}`);
+  const modules = await guestModules(kernelVersion, GUEST_MODULES);
   const seen = new Set<string>();
   const entries: CpioEntry[] = [
-    ...['bin', 'sbin', 'dev', 'proc', 'sys', 'tmp', 'run', 'etc', 'etc/dropbear', 'lib', 'lib/modules', 'root', 'root/.ssh', 'www'].map((d): CpioEntry => {
+    ...['bin', 'sbin', 'usr', 'usr/sbin', 'usr/bin', 'dev', 'proc', 'sys', 'tmp', 'run', 'etc', 'etc/dropbear', 'lib', 'lib/modules', 'root', 'root/.ssh', 'www'].map((d): CpioEntry => {
       seen.add(d);
       return { path: d, type: 'dir', mode: d.startsWith('root') ? 0o700 : 0o755 };
     }),
     { path: 'dev/console', type: 'chardev', major: 5, minor: 1 },
     { path: 'bin/busybox', type: 'file', data: busybox, mode: 0o755 },
-    { path: 'bin/sh', type: 'symlink', target: 'busybox' },
+    { path: 'bin/sh', type: 'symlink', target: 'dash' },
     { path: 'bin/memwriter', type: 'file', data: readFileSync(parts.memwriter), mode: 0o755 },
     { path: 'bin/udpecho', type: 'file', data: readFileSync(parts.udpecho), mode: 0o755 },
     { path: 'www/index.html', type: 'file', data: Buffer.from('migbench lab guest\n') },
-    { path: 'sbin/dropbear', type: 'file', data: readFileSync(dropbear), mode: 0o755 },
+    ...programs.map((p): CpioEntry => ({ path: p.at, type: 'file', data: readFileSync(p.path!), mode: 0o755 })),
     { path: 'etc/dropbear/host_key', type: 'file', data: readFileSync(parts.hostKey), mode: 0o600 },
     { path: 'etc/passwd', type: 'file', data: Buffer.from('root:x:0:0:root:/root:/bin/sh\n') },
     { path: 'etc/group', type: 'file', data: Buffer.from('root:x:0:\n') },
@@ -95,7 +114,9 @@ export async function buildInitramfs(layout: LabLayout, kernelVersion: string, p
     ...modules.map((m): CpioEntry => ({ path: `lib/modules/${m.name}.ko`, type: 'file', data: m.data })),
     { path: 'init', type: 'file', data: Buffer.from(guestInit(modules.map((m) => m.name))), mode: 0o755 },
   ];
-  for (const lib of parseLdd(await sh('ldd', [dropbear]))) {
+  const libs = new Set<string>();
+  for (const p of programs) for (const lib of parseLdd(await sh('ldd', [p.path!]))) libs.add(lib);
+  for (const lib of libs) {
     const rel = lib.replace(/^\/+/, '');
     entries.push(...dirsOf(rel, seen), { path: rel, type: 'file', data: readFileSync(realpathSync(lib)), mode: 0o755 });
   }

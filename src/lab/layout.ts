@@ -70,6 +70,10 @@ export class LabLayout {
   get guestMac(): string {
     return '52:54:00:4d:42:0a';
   }
+  /** The guest's second NIC (eth1): two queues, no address, only for testing netem on a real kernel. */
+  get guestTestNicMac(): string {
+    return '52:54:00:4d:42:0b';
+  }
 
   hostName(h: HostKey): string {
     return `${this.settings.prefix}${h}`;

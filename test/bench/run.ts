@@ -1,8 +1,7 @@
-// `npm run bench`: every benchmark, figures printed. The lab ones run against MIGBENCH_BENCH_HOSTS, or the lab in
-// /tmp/migbench-lab (brought up if it is not; needs root). Set MIGBENCH_BENCH_PAIRS for more or fewer A/B pairs.
-import { existsSync } from 'node:fs';
-import { execa } from 'execa';
-import { BIN } from '../support/paths.js';
+// `npm run bench`: every benchmark but the long post-copy run (`npm run bench:postcopy`), figures printed. The lab
+// ones run against MIGBENCH_BENCH_HOSTS, or the lab in /tmp/migbench-lab (lab-hosts.ts). Set MIGBENCH_BENCH_PAIRS
+// for more or fewer A/B pairs.
+import { benchHosts } from './lab-hosts.js';
 import { benchMemory } from './memory.js';
 import { benchOverhead, benchSampler } from './overhead.js';
 import { benchReport } from './report.js';
@@ -11,15 +10,8 @@ import { benchStartup } from './startup.js';
 await benchStartup();
 await benchReport();
 await benchMemory();
-let hosts = process.env.MIGBENCH_BENCH_HOSTS;
-if (!hosts) {
-  if (process.getuid?.() !== 0) {
-    console.log('!!! lab benchmarks (overhead, sampler) SKIPPED: not root — run `sudo npm run bench`, or set MIGBENCH_BENCH_HOSTS');
-    process.exit(0);
-  }
-  await execa(process.execPath, [BIN, 'lab', 'up'], { stdio: 'inherit' });
-  hosts = '/tmp/migbench-lab/hosts.yaml';
+const hosts = await benchHosts('overhead, sampler');
+if (hosts) {
+  await benchSampler(hosts);
+  await benchOverhead(hosts, Number(process.env.MIGBENCH_BENCH_PAIRS ?? 10));
 }
-if (!existsSync(hosts)) throw new Error(`no hosts file ${hosts}`);
-await benchSampler(hosts);
-await benchOverhead(hosts, Number(process.env.MIGBENCH_BENCH_PAIRS ?? 10));
