@@ -74,6 +74,11 @@ export interface SshSettings {
   readonly knownHosts: string;
   readonly connectTimeoutMs: number;
   readonly commandTimeoutMs: number;
+  /**
+   * SSH keepalive interval; three unanswered mean the connection is lost. Hosts 2 s (in step with their guards);
+   * the guest 5 s, because a guest stalls for seconds by itself during a post-copy page pull.
+   */
+  readonly keepaliveMs: number;
 }
 
 export interface HostSpec {
@@ -115,7 +120,7 @@ export function expandPath(p: string, baseDir: string): string {
 
 export function resolveHosts(file: string, parsed: HostsFile, pair?: string): Hosts {
   const base = dirname(resolve(file));
-  const ssh = (own: z.infer<typeof SshSchema> | undefined): SshSettings => {
+  const ssh = (own: z.infer<typeof SshSchema> | undefined, keepaliveMs = 2000): SshSettings => {
     const s = { ...parsed.ssh, ...own };
     return {
       user: s.user ?? 'root',
@@ -125,6 +130,7 @@ export function resolveHosts(file: string, parsed: HostsFile, pair?: string): Ho
       knownHosts: expandPath(s.known_hosts ?? '~/.ssh/known_hosts', base),
       connectTimeoutMs: (s.connect_timeout_s ?? 10) * 1000,
       commandTimeoutMs: (s.command_timeout_s ?? 60) * 1000,
+      keepaliveMs,
     };
   };
   const spec = (h: HostsFile['hosts'][number]): HostSpec => {
@@ -145,7 +151,7 @@ export function resolveHosts(file: string, parsed: HostsFile, pair?: string): Ho
     name: 'guest',
     address: g.address,
     sudo: false,
-    ssh: ssh(g.ssh),
+    ssh: ssh(g.ssh, 5000),
     libvirtUri: '',
     migrateUri: undefined,
     netemInterface: undefined,

@@ -32,8 +32,8 @@ export const scripts = {
   /** Prints every marker as "@@marker <id>" followed by its JSON. */
   listMarkers: `${DIR} for f in "$d"/undo/*.json; do [ -e "$f" ] || continue; i=\${f##*/}; echo "@@marker \${i%.json}"; cat "$f"; echo; done`,
   /**
-   * The guard (guard/host-guard.ts). $1 = holder JSON, $2 = seconds of silence after which the controller is taken
-   * as gone, $3 = lock or nolock (a guest needs no lock, and busybox may have no flock). Holds the host lock (exits
+   * The guard (guard/host-guard.ts). $1 = holder JSON, $2 = one-second reads without a heartbeat after which the
+   * controller is taken as gone, $3 = lock or nolock (a guest needs no lock, and busybox may have no flock). Holds the host lock (exits
    * 75 at once when another process holds it, 69 when flock is missing), prints "locked", then reads the
    * heartbeat until EOF or silence; then undoes what is left, and after a silence ends its SSH session. The empty
    * lock file stays (removing it would race with the next holder); the holder note and an empty undo folder go.
@@ -44,13 +44,15 @@ export const scripts = {
 fi
 printf '%s\\n' "$1" > "$d/holder.json"; echo locked
 exec >/dev/null 2>&1
-silent=0
-while :; do
-  b=$(timeout "$2" head -c 1); st=$?
-  [ -n "$b" ] && continue
-  [ "$st" -eq 0 ] || silent=1
-  break
+# silence is counted in one-second reads, not by the clock: a guest that stood still (post-copy) missed one read
+miss=0
+while [ "$miss" -lt "$2" ]; do
+  b=$(timeout 1 head -c 1); st=$?
+  if [ -n "$b" ]; then miss=0; continue; fi
+  [ "$st" -eq 0 ] && break
+  miss=$((miss + 1))
 done
+silent=0; [ "$miss" -ge "$2" ] && silent=1
 ${UNDO_ALL}
 rm -f "$d/holder.json"; rmdir "$d/undo" 2>/dev/null
 [ "$silent" = 1 ] && { ${END_SESSION}

@@ -95,3 +95,14 @@ export function parseVersions(text: string): VirshVersions {
     hypervisor: pick(/^Running hypervisor: (.+)$/m)?.trim(),
   };
 }
+
+/** "error: operation failed: domain is no longer running" → "operation failed: domain is no longer running". */
+export function virshError(stderr: string): string {
+  return stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('error:'))
+    .map((l) => l.replace(/^error:\s*/, ''))
+    .filter((l) => l !== '')
+    .join('; ');
+}

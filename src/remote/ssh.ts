@@ -214,8 +214,8 @@ function connectConfig(spec: HostSpec): { ssh: ConnectConfig; known: ReturnType<
     port: s.port,
     username: s.user,
     readyTimeout: s.connectTimeoutMs,
-    // a silent link is declared lost after ~6-8 s, in step with the hosts' guards (guard/host-guard.ts)
-    keepaliveInterval: 2000,
+    // a silent host link is declared lost after ~6-8 s, in step with the hosts' guards (guard/host-guard.ts)
+    keepaliveInterval: s.keepaliveMs,
     keepaliveCountMax: 3,
   };
   if (known.keys.length > 0) {

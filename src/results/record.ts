@@ -46,5 +46,8 @@ export interface TrialRecord {
     readonly switchReason: string | undefined;
     /** Highest auto-converge throttle seen in the job samples or the completed statistics, %. */
     readonly maxThrottlePct: number | undefined;
+    /** Post-copy whose connection broke: resumes that reconnected it, and the time it stood paused. */
+    readonly postcopyRecoveries?: number | undefined;
+    readonly postcopyPausedMs?: number | undefined;
   };
 }

@@ -38,6 +38,7 @@ export function sessionDriver(session: Session, base: { sweepId: string; experim
       return runTrial(ctx, trial, source, destination);
     },
     async afterTrial(outcome) {
+      if (outcome.stopSweep) throw new RuntimeError(`stopping the sweep: ${outcome.stopSweep}`);
       if (outcome.cleanupFailed) {
         // the journal still holds the undo command: try it now, over a fresh connection if need be
         try {

@@ -5,9 +5,11 @@ import type { ActiveDelay } from '../delay/delay.js';
 import { startJobSampler, type JobSample } from '../libvirt/job-sampler.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import { migrateArgs } from '../libvirt/migrate-args.js';
+import { virshError } from '../libvirt/virsh.js';
 import type { Trial } from '../plan/trial.js';
 import type { ExecResult } from '../remote/host.js';
 import type { TrialContext } from './context.js';
+import { brokeInPostcopy, recoverPostcopy, type PostcopyRecovery } from './postcopy-recovery.js';
 import { startPostcopySwitch } from './postcopy-switch.js';
 import { SwitchPolicy, type SwitchReason } from './switch-policy.js';
 
@@ -24,6 +26,8 @@ export interface MigrationOutcome {
   readonly postcopySwitchDetail: string | undefined;
   /** hybrid-timeout: why the harness switched to post-copy. */
   readonly postcopySwitchReason: SwitchReason | undefined;
+  /** A post-copy whose connection broke: whether it was resumed, how often, how long it stood paused. */
+  readonly recovery: { readonly recovered: boolean; readonly recoveries: number; readonly pausedMs: number } | undefined;
   /** Established TCP connections of the destination's QEMU, counted once the RAM transfer was under way. */
   readonly connections: number | undefined;
   readonly samples: JobSample[];
@@ -120,15 +124,28 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
     ctx.signal?.removeEventListener('abort', onSignal);
     await abortDone;
   }
-  const commandEndedAt = Date.now();
-  // a lost connection leaves the marker: the guard has run it, or the next replay does
-  await ctx.undo.done(source.remote, jobMarker).catch((err: unknown) => void (raw.jobMarkerError = errorMessage(err)));
-  const samples = await sampler.stop();
-  const sw = await postcopySwitch?.finish();
   if (result) {
     raw.migrateResult = { code: result.code, stdout: result.stdout, stderr: result.stderr };
     if (result.code !== 0) failure = virshError(result.stderr) || `virsh migrate exited with status ${result.code}`;
   }
+  const sw = await postcopySwitch?.finish();
+  let recovery: PostcopyRecovery | undefined;
+  if (trial.strategy.postcopy !== 'none' && abortReason === undefined && brokeInPostcopy(failure) && source.postcopyResume) {
+    // the guest runs on the destination, stalled on what is still on the source: recover within the trial's bound
+    recovery = await recoverPostcopy(source, domain, args, Date.now(), commandStartedAt + deadlineMs, log, ctx.signal);
+    raw.postcopyRecovery = recovery;
+    if (recovery.recovered) {
+      result = recovery.result;
+      failure = undefined;
+    } else {
+      const last = recovery.attempts.at(-1)?.error;
+      failure = `post-copy paused (its migration connection broke) and could not be resumed within ${timeout.seconds} s${last ? ` (last try: ${last})` : ''}; first: ${failure}`;
+    }
+  }
+  const commandEndedAt = Date.now();
+  // a lost connection leaves the marker: the guard has run it, or the next replay does
+  await ctx.undo.done(source.remote, jobMarker).catch((err: unknown) => void (raw.jobMarkerError = errorMessage(err)));
+  const samples = await sampler.stop();
   return {
     startedAt,
     commandStartedAt,
@@ -139,6 +156,7 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
     postcopySwitchMs: sw?.switchMs ?? policySwitchMs,
     postcopySwitchDetail: sw?.detail,
     postcopySwitchReason: switchReason,
+    recovery: recovery && { recovered: recovery.recovered, recoveries: recovery.recoveries, pausedMs: recovery.pausedMs },
     connections,
     samples,
     raw,
@@ -157,15 +175,4 @@ async function countConnections(host: LibvirtHost, domain: string): Promise<numb
     .catch(() => undefined);
   const n = Number(res?.stdout.trim());
   return res && res.stdout.trim() !== '' && Number.isInteger(n) ? n : undefined;
-}
-
-/** "error: operation failed: domain is no longer running" → "operation failed: domain is no longer running". */
-export function virshError(stderr: string): string {
-  return stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l.startsWith('error:'))
-    .map((l) => l.replace(/^error:\s*/, ''))
-    .filter((l) => l !== '')
-    .join('; ');
 }

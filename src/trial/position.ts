@@ -7,7 +7,7 @@ import { migrateArgs } from '../libvirt/migrate-args.js';
 import { STRATEGIES } from '../config/strategy.js';
 import type { Logger } from '../log/logger.js';
 import { describeStates, locateDomain } from './locate.js';
-import { virshError } from './migration.js';
+import { virshError } from '../libvirt/virsh.js';
 
 export async function positionDomain(
   hosts: readonly [LibvirtHost, LibvirtHost],

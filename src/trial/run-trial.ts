@@ -25,6 +25,8 @@ export interface TrialOutcome {
   readonly interrupted: boolean;
   /** Something the trial did to a host could not be undone: the sweep must stop. */
   readonly cleanupFailed: string | undefined;
+  /** The VM was left where no next trial can run (a post-copy that could not be resumed): why, and what to do. */
+  readonly stopSweep?: string | undefined;
   /** Everything behind the row, for raw.jsonl. */
   readonly raw: Record<string, unknown>;
 }
@@ -64,6 +66,8 @@ export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtH
     if (failure === undefined) {
       job = await readCompleted(source, domain, raw, 'sourceJob');
       if (trial.strategy.postcopy === 'none') await readCompleted(destination, domain, raw, 'destinationJob');
+      // a post-copy that QEMU recovered after libvirt gave its resume up has no completed statistics: its last sample
+      if (!job && m.recovery?.recovered) job = lastSample(m);
       if (!job) failure = `migration completed but its statistics could not be read: ${String(raw.sourceJobError)}`;
     }
     timing = trialTiming(ctx, m, source, destination, job);
@@ -116,8 +120,7 @@ export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtH
   if (status === 'timeout') {
     failure = `no completion within ${experiment.timeout.seconds} s; job aborted (${failure})`;
     // what the job had done when it was aborted: its last sample
-    const last = m?.samples.at(-1);
-    if (last) job = { format: 'sample', type: last.type, operation: 'outgoing migration', stats: last.stats, fields: {}, unknown: [] };
+    job = m && lastSample(m);
   }
 
   // A completed migration must leave the VM running on the destination.
@@ -169,13 +172,25 @@ export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtH
       connections: m?.connections,
       switchReason: m?.postcopySwitchReason,
       maxThrottlePct: maxOf([...(m?.samples ?? []).map((s) => s.stats.auto_converge_throttle), job?.stats.auto_converge_throttle]),
+      postcopyRecoveries: m?.recovery?.recoveries ?? (trial.strategy.postcopy !== 'none' && m?.result ? 0 : undefined),
+      postcopyPausedMs: m?.recovery?.pausedMs ?? (trial.strategy.postcopy !== 'none' && m?.result ? 0 : undefined),
     },
   };
   raw.timing = timing;
   if (m?.postcopySwitchDetail) raw.postcopySwitch = m.postcopySwitchDetail;
   const interrupted = m?.abortReason === 'interrupted' && status !== 'completed';
   log.info({ trial: trial.index, status, error: failure }, 'trial ended');
-  return { record, interrupted: interrupted || (ctx.signal?.aborted === true && status !== 'completed'), cleanupFailed, raw };
+  const stopSweep =
+    m?.recovery && !m.recovery.recovered
+      ? `the post-copy migration of ${domain} from ${source.spec.name} to ${destination.spec.name} stays paused (${String(raw.after ?? 'states unknown')}), the guest stalled: once the migration path is back, resume it on ${source.spec.name} with virsh migrate --live --postcopy --postcopy-resume --domain=${domain} --desturi=${destination.spec.libvirtUri} (migbench cleanup tries that); if it cannot be resumed, the guest's memory is split and lost: virsh destroy ${domain} on both hosts, virsh start it on one, then migbench run --resume`
+      : undefined;
+  return { record, interrupted: interrupted || (ctx.signal?.aborted === true && status !== 'completed'), cleanupFailed, stopSweep, raw };
+}
+
+/** The job as its last sample showed it (statistics partial: stats_format=sample). */
+function lastSample(m: MigrationOutcome): JobInfo | undefined {
+  const last = m.samples.at(-1);
+  return last && { format: 'sample', type: last.type, operation: 'outgoing migration', stats: last.stats, fields: {}, unknown: [] };
 }
 
 /** A failure while a host's libvirt connection went away (its event stream ended, SSH still up) says so first. */
