@@ -145,9 +145,9 @@ export async function runCommand(experimentArg: string | undefined, opts: RunOpt
   const checks = checkSla(rows, rules);
   if (opts.junit) writeFileSync(opts.junit, junitXml(t.sweepId, rows, checks));
   if (summary?.interrupted || signalStop?.received) {
-    const why = signalStop?.received ? `${signalStop.received}: stopped` : 'interrupted';
-    sweepLog?.warn({ recorded: rows.length, planned: trials.length }, `${why}; every change undone`);
-    process.stderr.write(`migbench: ${why} after ${rows.length} of ${trials.length} trials; continue with: migbench run --resume ${t.outDir}\n`);
+    const by = signalStop?.received ? ` (${signalStop.received})` : '';
+    sweepLog?.warn({ recorded: rows.length, planned: trials.length, signal: signalStop?.received }, 'interrupted; every change undone');
+    process.stderr.write(`migbench: interrupted after ${rows.length} of ${trials.length} trials${by}; continue with: migbench run --resume ${t.outDir}\n`);
     return signalStop?.exitCode ?? EXIT.signals.SIGINT;
   }
   // the whole results folder decides, so that a resumed sweep ends as an uninterrupted one would

@@ -9,7 +9,7 @@ import { virshError } from '../libvirt/virsh.js';
 import type { Trial } from '../plan/trial.js';
 import type { ExecResult } from '../remote/host.js';
 import type { TrialContext } from './context.js';
-import { brokeInPostcopy, recoverPostcopy, type PostcopyRecovery } from './postcopy-recovery.js';
+import { brokeInPostcopy, recoverPostcopy, watchForOneSidedBreak, type PostcopyRecovery } from './postcopy-recovery.js';
 import { startPostcopySwitch } from './postcopy-switch.js';
 import { SwitchPolicy, type SwitchReason } from './switch-policy.js';
 
@@ -112,6 +112,8 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
   ctx.signal?.addEventListener('abort', onSignal, { once: true });
   if (ctx.signal?.aborted) onSignal();
   const postcopySwitch = trial.strategy.postcopy === 'immediate' ? startPostcopySwitch(source, domain, t0, deadlineMs) : undefined;
+  const destinationEvents = ctx.events.get(destination.spec.name);
+  const oneSided = trial.strategy.postcopy !== 'none' && destinationEvents ? watchForOneSidedBreak(destinationEvents, source, domain, commandStartedAt, () => ended, log) : undefined;
 
   let result: ExecResult | undefined;
   let failure: string | undefined;
@@ -121,6 +123,7 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
     failure = errorMessage(err);
   } finally {
     clearTimeout(deadline);
+    oneSided?.stop();
     ctx.signal?.removeEventListener('abort', onSignal);
     await abortDone;
   }
@@ -132,7 +135,7 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
   let recovery: PostcopyRecovery | undefined;
   if (trial.strategy.postcopy !== 'none' && abortReason === undefined && brokeInPostcopy(failure) && source.postcopyResume) {
     // the guest runs on the destination, stalled on what is still on the source: recover within the trial's bound
-    recovery = await recoverPostcopy(source, domain, args, Date.now(), commandStartedAt + deadlineMs, log, ctx.signal);
+    recovery = await recoverPostcopy(source, domain, args, destination.spec.libvirtUri, oneSided?.pausedAt() ?? Date.now(), commandStartedAt + deadlineMs, log, ctx.signal);
     raw.postcopyRecovery = recovery;
     if (recovery.recovered) {
       result = recovery.result;

@@ -4,10 +4,11 @@
 // arguments) until it is accepted or the trial's bound passes, and says how long the migration was paused.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../errors.js';
+import type { EventStream } from '../libvirt/events.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import type { Logger } from '../log/logger.js';
 import type { ExecResult } from '../remote/host.js';
-import { virshError } from '../libvirt/virsh.js';
+import { Virsh, virshError } from '../libvirt/virsh.js';
 
 export interface PostcopyRecovery {
   /** The resume that completed the migration, if one did. */
@@ -20,12 +21,45 @@ export interface PostcopyRecovery {
   readonly attempts: Array<{ at: number; code: number | null; error: string }>;
 }
 
+/**
+ * A break only one side saw: the destination paused post-copy ("Resumed Post-copy Error" there) while the source,
+ * waiting for page requests, writes nothing and so never learns. Pausing the source as well (virsh domjobabort
+ * --postcopy, QEMU's migrate-pause) makes `virsh migrate` return, and the recovery below can begin.
+ */
+export function watchForOneSidedBreak(destination: EventStream, source: LibvirtHost, domain: string, since: number, isOver: () => boolean, log: Logger): { stop(): void; pausedAt(): number | undefined } {
+  let pausedAt: number | undefined;
+  const timer = setInterval(() => {
+    if (pausedAt !== undefined || isOver()) return;
+    const event = destination.between(domain, since, Date.now()).find((e) => /post-copy error/i.test(e.detail));
+    if (!event) return;
+    pausedAt = event.receivedAt;
+    log.warn({ on: destination.host.spec.name, event: event.detail }, 'post-copy broke on the destination; pausing the source too');
+    void source.virsh.exec(['domjobabort', '--postcopy', `--domain=${domain}`]).catch(() => undefined);
+  }, 250);
+  return { stop: () => clearInterval(timer), pausedAt: () => pausedAt };
+}
+
 /** The failure of a migration that broke after the switch to post-copy (libvirt ≥ 8.5 keeps it paused, resumable). */
 export function brokeInPostcopy(failure: string | undefined): boolean {
   return failure !== undefined && /(failed|paused) in post-copy phase|post-copy (phase )?failed/i.test(failure);
 }
 
 type Phase = 'paused' | 'running' | 'done';
+
+/** virsh under the watchdog, so that a resume still waiting at the bound is ended, not left on the host. */
+async function runBounded(source: LibvirtHost, args: readonly string[], ms: number): Promise<ExecResult> {
+  const proc = source.remote.start(source.virsh.argv(args));
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    const r = await Promise.race([proc.done, late]);
+    if (r) return r;
+    await proc.stop().catch(() => undefined);
+    throw new Error(`virsh migrate --postcopy-resume did not return within ${Math.round(ms / 1000)} s`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Where the broken migration stands, from the source's state: paused, running again, or over (source shut off). */
 async function phaseOf(source: LibvirtHost, domain: string): Promise<Phase | undefined> {
@@ -36,7 +70,13 @@ async function phaseOf(source: LibvirtHost, domain: string): Promise<Phase | und
   return /post-copy/.test(state.reason ?? '') ? 'running' : undefined;
 }
 
-export async function recoverPostcopy(source: LibvirtHost, domain: string, args: readonly string[], brokeAt: number, untilMs: number, log: Logger, signal?: AbortSignal): Promise<PostcopyRecovery> {
+/** Whether the source reaches the destination's libvirt (the way the resume goes): within 5 s, or not. */
+async function destinationAnswers(source: LibvirtHost, desturi: string): Promise<boolean> {
+  const res = await source.remote.exec(['timeout', '5', ...new Virsh(source.remote, desturi).argv(['uri'])], { timeoutMs: 10_000 }).catch(() => undefined);
+  return res?.code === 0;
+}
+
+export async function recoverPostcopy(source: LibvirtHost, domain: string, args: readonly string[], desturi: string, brokeAt: number, untilMs: number, log: Logger, signal?: AbortSignal): Promise<PostcopyRecovery> {
   const attempts: PostcopyRecovery['attempts'] = [];
   let pausedMs = 0;
   let recoveries = 0;
@@ -73,13 +113,15 @@ export async function recoverPostcopy(source: LibvirtHost, domain: string, args:
   await sleep(wait, undefined, { signal }).catch(() => undefined);
   while (Date.now() < untilMs && !signal?.aborted) {
     if (phase === 'done') return finish(undefined, true);
-    if (phase === 'paused') {
+    if (phase === 'paused' && !(await destinationAnswers(source, desturi))) {
+      wait = 1000; // the path is still down: no resume into it (one that breaks in its handshake can wedge libvirt)
+    } else if (phase === 'paused') {
       const at = Date.now();
       log.warn({ host: source.spec.name, pausedMs: at - (pausedSince ?? at) }, 'post-copy is paused (the migration connection broke); resuming it');
       let result: ExecResult | undefined;
       let error = '';
       try {
-        result = await source.virsh.exec([...args, '--postcopy-resume'], { timeoutMs: Math.max(1000, untilMs - at) });
+        result = await runBounded(source, [...args, '--postcopy-resume'], Math.max(1000, untilMs - at));
         error = result.code === 0 ? '' : virshError(result.stderr) || `exit ${result.code}`;
       } catch (err) {
         error = errorMessage(err);

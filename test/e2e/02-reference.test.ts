@@ -71,7 +71,10 @@ describe('the reference experiment on the lab', { skip }, () => {
         assert.equal(row.postcopy_used, 'yes', `${what}: did not run in post-copy`);
         assert.ok(num(row, 'postcopy_requests')! >= 0);
         assert.ok(num(row, 'postcopy_phase_ms')! > 0, `${what}: no post-copy phase`);
-        assert.ok(downtime(row) * 5 < num(row, 'total_time_ms')!, `${what}: downtime ${downtime(row)} ms vs total ${row.total_time_ms} ms`);
+        // QEMU's downtime where it reports one; the events' view (which also holds the device state's first page
+        // faults over the delayed link, now that post-copy starts before pre-copy has sent anything) is held to half
+        const factor = num(row, 'downtime_ms') === undefined ? 2 : 5;
+        assert.ok(downtime(row) * factor < num(row, 'total_time_ms')!, `${what}: downtime ${downtime(row)} ms (× ${factor}) vs total ${row.total_time_ms} ms`);
       }
       if (row.load === 'idle') assert.equal(row.guest_max_gap_ms, '');
       else {

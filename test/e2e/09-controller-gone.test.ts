@@ -81,7 +81,7 @@ describe('nothing left behind, whatever ends the controller', { skip }, () => {
     assert.equal(r.exitCode, 129, `exit ${r.exitCode} ${r.signal}`);
     const log = readFileSync(join(out, 'sweep.log'), 'utf8');
     assert.match(log, /"signal":"SIGHUP".*"msg":"stopping: aborting the running migration, undoing every change"/);
-    assert.match(log, /"msg":"SIGHUP: stopped; every change undone"/);
+    assert.match(log, /"signal":"SIGHUP","msg":"interrupted; every change undone"/);
     assert.match(log, /"code":"EPIPE".*"msg":"the terminal went away; the sweep goes on, logging here"/);
     assert.ok(readFileSync(join(out, 'raw.jsonl'), 'utf8').includes('"sweep-end"'), 'the results are closed properly');
     await assertClean('SIGHUP with the terminal gone');
@@ -95,7 +95,7 @@ describe('nothing left behind, whatever ends the controller', { skip }, () => {
       child.kill(signal);
       const r = await child;
       assert.equal(r.exitCode, code, `${signal}: exit ${r.exitCode} ${r.signal}\n${r.stderr}`);
-      assert.match(String(r.stderr), new RegExp(`${signal}: stopped after [01] of 2 trials; continue with: migbench run --resume`));
+      assert.match(String(r.stderr), new RegExp(`interrupted after [01] of 2 trials \\(${signal}\\); continue with: migbench run --resume`));
       await assertClean(signal);
     }
   });

@@ -168,23 +168,3 @@ export async function restartLibvirtd(h: 'A' | 'B'): Promise<void> {
   }
   throw new Error(`libvirtd of ${PREFIX}${h} did not come back`);
 }
-
-/**
- * The migration path between the hosts down for `seconds` in the middle of a trial: the delay relay on `h` (the
- * destination) has its connections reset and is frozen, so new ones wait in its backlog; then it runs again.
- */
-export async function cutMigrationPath(h: 'A' | 'B', seconds: number): Promise<{ port: number }> {
-  const ns = `${PREFIX}${h}`;
-  const listening = execFileSync('ip', ['netns', 'exec', ns, 'ss', '-Htlnp'], { encoding: 'utf8' }).split('\n').find((l) => /delay-relay|python3/.test(l));
-  assert.ok(listening, `no delay relay listening on ${ns}`);
-  const port = Number(/:(\d+)\s/.exec(listening)![1]);
-  const pid = Number(/pid=(\d+)/.exec(listening)![1]);
-  process.kill(pid, 'SIGSTOP');
-  try {
-    execFileSync('ip', ['netns', 'exec', ns, 'ss', '-K', `( sport = :${port} or dport = :${port} )`], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, seconds * 1000));
-  } finally {
-    process.kill(pid, 'SIGCONT');
-  }
-  return { port };
-}
