@@ -26,6 +26,21 @@ export interface HostGuard {
 
 /** `lock: false` for the guest: it is guarded, but one sweep per host pair already keeps others off it. */
 export async function guardHost(host: Host, sweepId: string, opts: { lock?: boolean } = {}): Promise<HostGuard> {
+  // a dead controller's guard holds the lock while it undoes that sweep's changes (a second or two): wait for it
+  const until = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await startGuard(host, sweepId, opts);
+    } catch (err) {
+      if (!(err instanceof HolderReleasing) || Date.now() > until) throw err instanceof HolderReleasing ? new LockedError(`${host.name} is still being cleaned up by the guard of a sweep whose controller is gone — wait a minute, then run again`) : err;
+      await sleep(300);
+    }
+  }
+}
+
+class HolderReleasing extends Error {}
+
+async function startGuard(host: Host, sweepId: string, opts: { lock?: boolean }): Promise<HostGuard> {
   const holder = JSON.stringify({ sweepId, controller: hostname(), pid: process.pid, since: new Date().toISOString() });
   let locked = false;
   const proc: RemoteProcess = host.start(['sh', '-c', scripts.guard, 'migbench-guard', holder, String(GUARD_SILENCE_S), opts.lock === false ? 'nolock' : 'lock'], {
@@ -40,7 +55,11 @@ export async function guardHost(host: Host, sweepId: string, opts: { lock?: bool
   const until = Date.now() + 15_000;
   while (!locked) {
     if (ended) {
-      if (ended.code === 75) throw new LockedError(`${host.name} is in use by ${await describeHolder(host)} — wait for it to finish; one sweep per host at a time`);
+      if (ended.code === 75) {
+        const who = await describeHolder(host);
+        if (who === undefined) throw new HolderReleasing();
+        throw new LockedError(`${host.name} is in use by ${who} — wait for it to finish; one sweep per host at a time`);
+      }
       const why = ended.code === 69 ? 'flock not found' : ended.stderr.trim() || `exit ${ended.code}`;
       throw new RuntimeError(`${host.name}: could not take the host lock: ${why} — install flock (util-linux)`);
     }
@@ -66,8 +85,10 @@ export async function guardHost(host: Host, sweepId: string, opts: { lock?: bool
   };
 }
 
-async function describeHolder(host: Host): Promise<string> {
+/** Who holds the host's lock; undefined while a guard is releasing it. */
+async function describeHolder(host: Host): Promise<string | undefined> {
   const current = (await host.exec(['sh', '-c', scripts.readHolder])).stdout.trim();
+  if (current === 'releasing') return undefined;
   try {
     const h = JSON.parse(current) as { sweepId: string; controller: string; pid: number; since: string };
     return `sweep ${h.sweepId} (pid ${h.pid} on ${h.controller}, since ${h.since})`;

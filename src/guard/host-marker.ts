@@ -53,11 +53,12 @@ while [ "$miss" -lt "$2" ]; do
   miss=$((miss + 1))
 done
 silent=0; [ "$miss" -ge "$2" ] && silent=1
+: > "$d/releasing"
 ${UNDO_ALL}
-rm -f "$d/holder.json"; rmdir "$d/undo" 2>/dev/null
+rm -f "$d/holder.json" "$d/releasing"; rmdir "$d/undo" 2>/dev/null
 [ "$silent" = 1 ] && { ${END_SESSION}
 }
 exit 0`,
-  /** Prints the holder of this host's lock. */
-  readHolder: `d="${MARKER_ROOT}/host-$(hostname)"; cat "$d/holder.json" 2>/dev/null || true`,
+  /** Prints the holder of this host's lock, or "releasing" while a guard whose controller is gone undoes its changes. */
+  readHolder: `d="${MARKER_ROOT}/host-$(hostname)"; if [ -e "$d/releasing" ] || [ ! -e "$d/holder.json" ]; then echo releasing; else cat "$d/holder.json"; fi`,
 } as const;
