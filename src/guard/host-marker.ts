@@ -33,10 +33,11 @@ export const scripts = {
   listMarkers: `${DIR} for f in "$d"/undo/*.json; do [ -e "$f" ] || continue; i=\${f##*/}; echo "@@marker \${i%.json}"; cat "$f"; echo; done`,
   /**
    * The guard (guard/host-guard.ts). $1 = holder JSON, $2 = one-second reads without a heartbeat after which the
-   * controller is taken as gone, $3 = lock or nolock (a guest needs no lock, and busybox may have no flock). Holds the host lock (exits
-   * 75 at once when another process holds it, 69 when flock is missing), prints "locked", then reads the
-   * heartbeat until EOF or silence; then undoes what is left, and after a silence ends its SSH session. The empty
-   * lock file stays (removing it would race with the next holder); the holder note and an empty undo folder go.
+   * controller is taken as gone, $3 = lock or nolock (a guest needs no lock, and busybox may have no flock). Holds
+   * the host lock (exits 75 at once when another process holds it, 69 when flock is missing), prints "locked", then
+   * reads the heartbeat until EOF or silence; then undoes what is left ("releasing" meanwhile), and after a silence
+   * ends its SSH session. The empty lock file stays (removing it would race with the next holder); the holder note
+   * and an empty undo folder go.
    */
   guard: `${DIR} if [ "$3" = lock ]; then
   command -v flock >/dev/null 2>&1 || { echo "flock not found" >&2; exit 69; }

@@ -81,7 +81,8 @@ export async function recoverPostcopy(source: LibvirtHost, domain: string, args:
   let pausedMs = 0;
   let recoveries = 0;
   let pausedSince: number | undefined = brokeAt;
-  let phase: Phase | undefined = 'paused';
+  // set by the watch below (as Phase: assignments in a closure do not widen the narrowed type)
+  let phase = 'paused' as Phase | undefined;
   // the source's state, four times a second, all through: QEMU may recover (or break again) between resumes
   let watching = true;
   const watch = (async () => {
@@ -133,7 +134,6 @@ export async function recoverPostcopy(source: LibvirtHost, domain: string, args:
       wait = 250; // running again without libvirt's job (QEMU recovered on its own): wait for it to end
     }
     await sleep(wait, undefined, { signal }).catch(() => undefined);
-    phase = (await phaseOf(source, domain)) ?? phase;
   }
   return finish(undefined, phase === 'done');
 }

@@ -147,6 +147,8 @@ export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtH
       ? analyseProbe(probeSamples, { start: jobStart, end: jobEnd, pullFrom: timing?.postcopy ? timing.resumedAt : undefined })
       : undefined;
   if (probeSamples) raw.probe = { report: probeReport, samples: probeSamples.map((x) => [x.at, x.kind === 'udp' ? 0 : 1, x.ms === undefined ? null : Math.round(x.ms * 100) / 100]) };
+  /** 0 recoveries and 0 ms paused for a post-copy whose connection held; nothing for pre-copy. */
+  const neverBroke = trial.strategy.postcopy !== 'none' && m?.result ? 0 : undefined;
   const record: TrialRecord = {
     sweepId: ctx.sweepId,
     trial,
@@ -172,8 +174,8 @@ export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtH
       connections: m?.connections,
       switchReason: m?.postcopySwitchReason,
       maxThrottlePct: maxOf([...(m?.samples ?? []).map((s) => s.stats.auto_converge_throttle), job?.stats.auto_converge_throttle]),
-      postcopyRecoveries: m?.recovery?.recoveries ?? (trial.strategy.postcopy !== 'none' && m?.result ? 0 : undefined),
-      postcopyPausedMs: m?.recovery?.pausedMs ?? (trial.strategy.postcopy !== 'none' && m?.result ? 0 : undefined),
+      postcopyRecoveries: m?.recovery?.recoveries ?? neverBroke,
+      postcopyPausedMs: m?.recovery?.pausedMs ?? neverBroke,
     },
   };
   raw.timing = timing;

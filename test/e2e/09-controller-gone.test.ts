@@ -28,6 +28,14 @@ function experiment(name: string, yaml: string): string {
 // A pre-copy that takes several seconds: a writer behind a delayed link (the relay, or netem where it exists).
 const LONG = 'strategies: [precopy]\nloads:\n  - {name: w50, size: 64, rate_mib_s: 50}\ndelays_ms: [30]\ndirections: a-to-b\nwarmup_s: 1\nsettle_s: 0\ntimeout: {seconds: 60}\n';
 
+/** A sweep of LONG trials in the background, once its first migration has started. */
+async function midTrial(name: string, repetitions: number) {
+  const out = join(work, name);
+  const child = startMigbench(['run', experiment(name, `${LONG}repetitions: ${repetitions}\n`), '--hosts', HOSTS, '--out', out]);
+  await waitForLog(child, out, 'migration started');
+  return { out, child };
+}
+
 /** Polls `check` until it finds nothing; returns the seconds that took, or fails with what is still there. */
 async function cleanWithin(fault: string, ms: number, check: () => Promise<string[]> | string[]): Promise<number> {
   const t0 = Date.now();
@@ -69,9 +77,7 @@ describe('nothing left behind, whatever ends the controller', { skip }, () => {
   });
 
   test('hang-up (SIGHUP with the terminal gone: EPIPE on stdout and stderr) mid-trial: the clean stop, exit 129, results kept', async () => {
-    const out = join(work, 'hup');
-    const child = startMigbench(['run', experiment('hup', `${LONG}repetitions: 3\n`), '--hosts', HOSTS, '--out', out]);
-    await waitForLog(child, out, 'migration started');
+    const { out, child } = await midTrial('hup', 3);
     // the terminal goes away: nobody reads its output any more, then the hang-up arrives
     child.stdout!.destroy();
     child.stderr!.destroy();
@@ -89,9 +95,7 @@ describe('nothing left behind, whatever ends the controller', { skip }, () => {
 
   test('SIGQUIT and SIGTERM take the same clean stop, each with its own exit code', async () => {
     for (const [signal, code] of [['SIGQUIT', 131], ['SIGTERM', 143]] as const) {
-      const out = join(work, signal);
-      const child = startMigbench(['run', experiment(signal.toLowerCase(), `${LONG}repetitions: 2\n`), '--hosts', HOSTS, '--out', out]);
-      await waitForLog(child, out, 'migration started');
+      const { child } = await midTrial(signal.toLowerCase(), 2);
       child.kill(signal);
       const r = await child;
       assert.equal(r.exitCode, code, `${signal}: exit ${r.exitCode} ${r.signal}\n${r.stderr}`);
@@ -101,9 +105,7 @@ describe('nothing left behind, whatever ends the controller', { skip }, () => {
   });
 
   test('SIGKILL mid-trial: without cleanup, the guards leave nothing on the hosts or in the guest within 10 s; the next run starts clean', async () => {
-    const out = join(work, 'kill');
-    const child = startMigbench(['run', experiment('kill', `${LONG}repetitions: 2\n`), '--hosts', HOSTS, '--out', out]);
-    await waitForLog(child, out, 'migration started');
+    const { out, child } = await midTrial('kill', 2);
     await sleep(500);
     child.kill('SIGKILL');
     await child;
@@ -113,9 +115,7 @@ describe('nothing left behind, whatever ends the controller', { skip }, () => {
   });
 
   test("the controller's link to a host cut (veth down) mid-trial: that host and the guest are clean within 10 s; the sweep reconnects and goes on", async () => {
-    const out = join(work, 'cut');
-    const child = startMigbench(['run', experiment('cut', `${LONG}repetitions: 2\n`), '--hosts', HOSTS, '--out', out]);
-    await waitForLog(child, out, 'migration started');
+    const { out, child } = await midTrial('cut', 2);
     await sleep(500);
     const veth = `${PREFIX}A-p`;
     execFileSync('ip', ['link', 'set', veth, 'down']);
@@ -148,9 +148,7 @@ describe('nothing left behind, whatever ends the controller', { skip }, () => {
   });
 
   test("a host's libvirtd restarted mid-migration: that trial fails with the reason, the sweep waits for libvirtd and records every trial", async () => {
-    const out = join(work, 'libvirtd');
-    const child = startMigbench(['run', experiment('libvirtd', `${LONG}repetitions: 3\n`), '--hosts', HOSTS, '--out', out]);
-    await waitForLog(child, out, 'migration started');
+    const { out, child } = await midTrial('libvirtd', 3);
     await sleep(800);
     await restartLibvirtd('A');
     const r = await child;
