@@ -57,11 +57,18 @@ export class SshHost implements Host {
     const client = new Client();
     let rejectedKey: Buffer | undefined;
     const known = config.known;
+    // 'on', not 'once': a failing handshake can emit more than one error (a timeout, then the socket's close), and
+    // an ssh2 error without a listener is an uncaught exception
+    const onError = (err: Error & { level?: string; code?: string }) => failed(describeConnectError(spec, err, rejectedKey, known));
+    let failed: (err: Error) => void = () => undefined;
+    client.on('error', onError);
     await new Promise<void>((resolve, reject) => {
+      failed = (err) => {
+        failed = () => undefined;
+        client.destroy();
+        reject(err);
+      };
       client.once('ready', () => resolve());
-      client.once('error', (err: Error & { level?: string; code?: string }) => {
-        reject(describeConnectError(spec, err, rejectedKey, known));
-      });
       client.connect({
         ...config.ssh,
         hostVerifier: (key: Buffer) => {
@@ -71,6 +78,7 @@ export class SshHost implements Host {
         },
       });
     });
+    client.off('error', onError);
     // Small request/response exchanges (every exec, every sample) must not wait for delayed ACKs.
     client.setNoDelay(true);
     return new SshHost(spec, client);
