@@ -5,7 +5,7 @@ import { loadHostPairs, type Hosts } from '../config/hosts.js';
 import type { Logger } from '../log/logger.js';
 import { guardHost } from '../guard/host-guard.js';
 import { Journal } from '../guard/journal.js';
-import { settleDomain } from '../guard/recover.js';
+import { settleDomain } from '../placement/settle.js';
 import { pairKey, SweepLock } from '../guard/sweep-lock.js';
 import { LibvirtHost } from '../libvirt/libvirt-host.js';
 import { createLogger } from '../log/logger.js';

@@ -160,7 +160,7 @@ export const ExperimentSchema = z.strictObject({
   directions: z.enum(DIRECTIONS, { error: `directions must be one of: ${DIRECTIONS.join(', ')}` }).default('both'),
   timeout: TimeoutSchema.default({ seconds: 300, action: 'abort', grace_s: 300 }),
   warmup_s: z.number().min(0).max(600).default(3),
-  /** Service probe against the guest during every trial (README "Service probe"); off when absent. */
+  /** Service probe against the guest during every trial (docs/measuring.md, "Service probe"); off when absent. */
   probe: ProbeSchema.optional(),
   sample_hz: z.number().min(1).max(50).default(10),
   settle_s: z.number().min(0).max(3600).default(1),

@@ -2,6 +2,7 @@
 // Everything is also quoted when sent (remote/quote.ts); these checks give the user a clear error early.
 import { z } from 'zod';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** libvirt rejects '/' and newlines in domain names; the name is also a file name (<= 255 bytes). */

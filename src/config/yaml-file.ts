@@ -2,7 +2,7 @@
 //   FILE:LINE: FIELD: what is wrong — how to fix it
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { InputError } from '../errors.js';
 
 export interface LoadedYaml<T> {
@@ -34,7 +34,7 @@ export function parseYamlText<T>(text: string, file: string, schema: z.ZodType<T
     throw new InputError(`${where}: YAML syntax error: ${oneLine(syntax.message)} — fix the file's indentation or quoting there`);
   }
   const data: unknown = doc.toJS();
-  if (data === null || data === undefined) throw new InputError(`${file}: the file is empty — see README for its fields`);
+  if (data === null || data === undefined) throw new InputError(`${file}: the file is empty — see docs/experiment-file.md or docs/hosts-file.md for its fields`);
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   // A misspelt field also makes the real one "missing": name the misspelling first.
@@ -80,7 +80,7 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   switch (issue.code) {
     case 'unrecognized_keys': {
       const keys = issue.keys.map((k) => `"${k}"`).join(', ');
-      return `${issue.path.length ? `${field}: ` : ''}unknown field ${keys} — remove it or check its spelling (see README)`;
+      return `${issue.path.length ? `${field}: ` : ''}unknown field ${keys} — remove it or check its spelling (docs/experiment-file.md and docs/hosts-file.md list the fields)`;
     }
     case 'invalid_type': {
       const got = valueAt(data, issue.path);

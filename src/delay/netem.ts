@@ -46,7 +46,7 @@ export function restorePlan(host: string, iface: string, before: Qdisc | undefin
 
 /** The root qdisc is our netem with the asked delay. */
 export function isNetem(q: Qdisc | undefined, s: NetemSettings): boolean {
-  if (!q || q.kind !== 'netem') return false;
+  if (q?.kind !== 'netem') return false;
   const m = /delay (\d+(?:\.\d+)?)(us|ms|s)/.exec(q.params);
   if (!m) return s.delayMs === 0;
   const ms = Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);

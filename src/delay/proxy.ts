@@ -52,8 +52,12 @@ export async function startRelay(host: Host, script: string, s: RelaySettings, r
   );
   let ended: string | undefined;
   proc.done.then(
-    (r) => void (ended = r.stderr.trim().split('\n').at(-1) || `exit ${r.code}`),
-    (err: unknown) => void (ended = String(err)),
+    (r) => {
+      ended = r.stderr.trim().split('\n').at(-1) || `exit ${r.code}`;
+    },
+    (err: unknown) => {
+      ended = String(err);
+    },
   );
   const until = Date.now() + readyTimeoutMs;
   while (!listening) {

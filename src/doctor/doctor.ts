@@ -107,7 +107,7 @@ async function hostChecks(h: LibvirtHost, peer: LibvirtHost, hosts: Hosts, strat
     const options = requiredOptions(migrateArgs({ domain: 'x', strategy: s, knobs: {}, destinationUri: 'x' })).filter((o) => !['--domain', '--desturi'].includes(o));
     const missing = options.filter((o) => !new RegExp(`\\[?${o}[\\] ]`).test(help));
     const missingCaps = caps ? qemuNeeds(s).filter((c) => !caps.includes(c)) : [];
-    if (missing.length) out.push(fail(name, `strategy ${s.label}`, `virsh migrate has no ${missing.join(', ')}`, 'upgrade libvirt (README lists the release each option arrived in), or drop this strategy'));
+    if (missing.length) out.push(fail(name, `strategy ${s.label}`, `virsh migrate has no ${missing.join(', ')}`, 'upgrade libvirt to a release whose `virsh migrate --help` lists it, or drop this strategy'));
     else if (missingCaps.length) out.push(fail(name, `strategy ${s.label}`, `${emulator} lacks the migration capability ${missingCaps.join(', ')}`, 'upgrade QEMU, or drop this strategy'));
     else out.push(pass(name, `strategy ${s.label}`, options.join(' ')));
   }

@@ -45,12 +45,18 @@ async function startGuard(host: Host, sweepId: string, opts: { lock?: boolean })
   let locked = false;
   const proc: RemoteProcess = host.start(['sh', '-c', scripts.guard, 'migbench-guard', holder, String(GUARD_SILENCE_S), opts.lock === false ? 'nolock' : 'lock'], {
     interactive: true,
-    onLine: (line) => void (line === 'locked' && (locked = true)),
+    onLine: (line) => {
+      if (line === 'locked') locked = true;
+    },
   });
   let ended: { code: number | null; stderr: string } | undefined;
   proc.done.then(
-    (r) => void (ended = r),
-    (err: unknown) => void (ended = { code: null, stderr: String(err) }),
+    (r) => {
+      ended = r;
+    },
+    (err: unknown) => {
+      ended = { code: null, stderr: String(err) };
+    },
   );
   const until = Date.now() + 15_000;
   while (!locked) {

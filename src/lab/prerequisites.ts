@@ -37,6 +37,6 @@ export function checkPrerequisites(): void {
   const missing = NEEDS.filter(([bin]) => !findBinary(bin));
   if (missing.length > 0) {
     const pkgs = [...new Set(missing.map(([, p]) => p))].join(' ');
-    throw new InputError(`missing ${missing.map(([b]) => b).join(', ')} — install them: apt-get install ${pkgs} (README "Lab")`);
+    throw new InputError(`missing ${missing.map(([b]) => b).join(', ')} — install them: apt-get install ${pkgs} (docs/lab.md)`);
   }
 }

@@ -28,8 +28,7 @@ export function startJobSampler(host: LibvirtHost, domain: string, hz: number, o
     interactive: true,
     onData: (text) => {
       pending += text;
-      let at: number;
-      while ((at = pending.indexOf(MARK)) >= 0) {
+      for (let at = pending.indexOf(MARK); at >= 0; at = pending.indexOf(MARK)) {
         const block = pending.slice(0, at);
         pending = pending.slice(at + MARK.length);
         inFlight = false;

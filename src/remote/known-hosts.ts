@@ -72,7 +72,7 @@ function globMatch(pattern: string, name: string): boolean {
 export function hostKeyAlgorithms(keys: readonly KnownKey[]): string[] {
   const algos = new Set<string>();
   for (const k of keys) {
-    if (k.type === 'ssh-rsa') ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'].forEach((a) => algos.add(a));
+    if (k.type === 'ssh-rsa') for (const a of ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']) algos.add(a);
     else algos.add(k.type);
   }
   return [...algos];

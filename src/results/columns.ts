@@ -1,5 +1,5 @@
 // Every trials.csv column, declared once: name, unit, where the number comes from, what it means.
-// The CSV writer and README's column table (npm run columns) are both generated from this list.
+// The CSV writer and docs/results.md's column table (npm run columns) are both generated from this list.
 import { describeKnobs, describeParams, precopyBandwidthMiBs } from '../config/strategy.js';
 import type { TrialRecord } from './record.js';
 
@@ -40,7 +40,7 @@ export const COLUMNS: readonly Column[] = [
   column('sweep_id', '', 'migbench', 'Sweep identifier; also the results folder name.', (r) => r.sweepId),
   column('trial_index', '', 'migbench plan', 'Position of the trial in the sweep, 0-based (`migbench plan` shows the order).', (r) => r.trial.index),
   column('repetition', '', 'migbench plan', 'Repetition of its cell, 1-based.', sweepOnly((r) => r.trial.repetition)),
-  column('strategy', '', 'experiment', 'Migration strategy as labelled in the experiment: the preset and its parameters, e.g. `multifd(connections=4)` (README "Strategies").', (r) => r.trial.strategy.label),
+  column('strategy', '', 'experiment', 'Migration strategy as labelled in the experiment: the preset and its parameters, e.g. `multifd(connections=4)` (docs/strategies.md).', (r) => r.trial.strategy.label),
   column('strategy_params', '', 'experiment', 'The parameters of the strategy, `key=value` separated by spaces; empty for a plain preset.', sweepOnly((r) => describeParams(r.trial.strategy))),
   column('knobs', '', 'experiment', 'Knobs of this trial (bandwidth caps, max downtime), `key=value`; empty when none.', sweepOnly((r) => describeKnobs(r.trial.knobs))),
   column('bandwidth_mib_s', 'MiB/s', 'experiment → `virsh migrate --bandwidth`', 'Pre-copy bandwidth cap: the `bandwidth` knob when set; for `postcopy` without it, 1 (pre-copy held down until the switch takes effect; QEMU lifts the cap at the switch).', (r) => (r.imported ? undefined : precopyBandwidthMiBs(r.trial.strategy, r.trial.knobs))),
@@ -135,7 +135,7 @@ export function toRow(r: TrialRecord): Cell[] {
   return COLUMNS.map((c) => c.value(r));
 }
 
-/** README's table of columns (npm run columns prints it). */
+/** docs/results.md's table of columns (npm run columns prints it). */
 export function columnsMarkdown(): string {
   const lines = ['| column | unit | source | meaning |', '|---|---|---|---|'];
   for (const c of COLUMNS) lines.push(`| \`${c.name}\` | ${c.unit} | ${c.source} | ${c.description} |`);

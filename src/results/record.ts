@@ -3,7 +3,7 @@ import type { DelayRecord } from '../delay/delay.js';
 import type { JobInfo } from '../libvirt/jobinfo.js';
 import type { Trial } from '../plan/trial.js';
 import type { ProbeReport } from '../probe/analysis.js';
-import type { TrialTiming } from '../trial/timing.js';
+import type { TrialTiming } from '../libvirt/timing.js';
 import type { GuestLoadRecord, GuestPause } from '../workload/guest-load.js';
 
 /** completed: virsh migrate succeeded and the VM runs on the destination. */

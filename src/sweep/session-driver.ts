@@ -4,10 +4,10 @@
 import type { Experiment } from '../config/experiment.js';
 import { pairName } from '../config/hosts.js';
 import { RuntimeError } from '../errors.js';
-import { settleDomain } from '../guard/recover.js';
+import { settleDomain } from '../placement/settle.js';
 import type { Logger } from '../log/logger.js';
 import { harnessDeadlineMs } from '../trial/migration.js';
-import { positionDomain } from '../trial/position.js';
+import { positionDomain } from '../placement/position.js';
 import { runTrial } from '../trial/run-trial.js';
 import type { TrialDriver } from './driver.js';
 import { trialContext, type Session } from './session.js';

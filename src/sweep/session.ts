@@ -10,7 +10,7 @@ import { guardHost, type HostGuard } from '../guard/host-guard.js';
 import { runDoctor } from '../doctor/doctor.js';
 import { firstFailure } from '../doctor/report.js';
 import { Journal } from '../guard/journal.js';
-import { settleDomain } from '../guard/recover.js';
+import { settleDomain } from '../placement/settle.js';
 import { pairKey, SweepLock } from '../guard/sweep-lock.js';
 import { measureClockOffset } from '../libvirt/clock.js';
 import { EventStream } from '../libvirt/events.js';
@@ -54,7 +54,7 @@ export function workDir(sweepId: string): string {
 export async function openSession(hosts: Hosts, experiment: Experiment, opts: SessionOptions, log: Logger): Promise<Session> {
   const needsGuest = experiment.loads.some((l) => l.kind === 'writer');
   if (needsGuest && !hosts.guest) {
-    throw new InputError(`the experiment has memwriter loads but ${hosts.file} has no guest: section — give the guest's address and SSH access (README "hosts.yaml")`);
+    throw new InputError(`the experiment has memwriter loads but ${hosts.file} has no guest: section — give the guest's address and SSH access (docs/hosts-file.md)`);
   }
   if (experiment.probe && !hosts.guest) {
     throw new InputError(`the experiment has a probe but ${hosts.file} has no guest: section — give the guest's address (the probe sends to its services)`);

@@ -9,7 +9,7 @@ import { virshError } from '../libvirt/virsh.js';
 import type { Trial } from '../plan/trial.js';
 import type { ExecResult } from '../remote/host.js';
 import type { TrialContext } from './context.js';
-import { brokeInPostcopy, recoverPostcopy, watchForOneSidedBreak, type PostcopyRecovery } from './postcopy-recovery.js';
+import { brokeInPostcopy, pausedInPostcopy, recoverPostcopy, watchForOneSidedBreak, type PostcopyRecovery } from './postcopy-recovery.js';
 import { startPostcopySwitch } from './postcopy-switch.js';
 import { SwitchPolicy, type SwitchReason } from './switch-policy.js';
 
@@ -104,8 +104,12 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
     log.warn({ trial: trial.index, reason }, 'aborting the migration job');
     abortDone = source.virsh
       .exec(['domjobabort', `--domain=${domain}`])
-      .then((r) => void (raw.abort = { code: r.code, stderr: r.stderr.trim() }))
-      .catch((err: unknown) => void (raw.abort = { error: errorMessage(err) }));
+      .then((r) => {
+        raw.abort = { code: r.code, stderr: r.stderr.trim() };
+      })
+      .catch((err: unknown) => {
+        raw.abort = { error: errorMessage(err) };
+      });
   };
   const deadline = setTimeout(() => abort('timeout'), deadlineMs);
   const onSignal = () => abort('interrupted');
@@ -145,9 +149,20 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
       failure = `post-copy paused (its migration connection broke) and could not be resumed within ${timeout.seconds} s${last ? ` (last try: ${last})` : ''}; first: ${failure}`;
     }
   }
+  if (!recovery && trial.strategy.postcopy !== 'none' && abortReason === 'timeout' && source.postcopyResume && (await pausedInPostcopy(source, domain))) {
+    // the bound passed while the broken migration could not even report it (the destination unreachable):
+    // post-copy cannot be aborted, so this is the unrecoverable case, not a timeout
+    const brokeAt = oneSided?.pausedAt() ?? commandStartedAt + deadlineMs;
+    recovery = { result: undefined, recovered: false, recoveries: 0, pausedMs: Date.now() - brokeAt, attempts: [] };
+    raw.postcopyRecovery = recovery;
+    failure = `post-copy paused (its migration connection broke) and could not be resumed within ${timeout.seconds} s; virsh migrate: ${failure ?? 'no answer'}`;
+    abortReason = undefined;
+  }
   const commandEndedAt = Date.now();
   // a lost connection leaves the marker: the guard has run it, or the next replay does
-  await ctx.undo.done(source.remote, jobMarker).catch((err: unknown) => void (raw.jobMarkerError = errorMessage(err)));
+  await ctx.undo.done(source.remote, jobMarker).catch((err: unknown) => {
+    raw.jobMarkerError = errorMessage(err);
+  });
   const samples = await sampler.stop();
   return {
     startedAt,

@@ -70,6 +70,11 @@ async function phaseOf(source: LibvirtHost, domain: string): Promise<Phase | und
   return /post-copy/.test(state.reason ?? '') ? 'running' : undefined;
 }
 
+/** Whether the source holds the migration paused in post-copy (its connection broke after the switch). */
+export async function pausedInPostcopy(source: LibvirtHost, domain: string): Promise<boolean> {
+  return (await phaseOf(source, domain)) === 'paused';
+}
+
 /** Whether the source reaches the destination's libvirt (the way the resume goes): within 5 s, or not. */
 async function destinationAnswers(source: LibvirtHost, desturi: string): Promise<boolean> {
   const res = await source.remote.exec(['timeout', '5', ...new Virsh(source.remote, desturi).argv(['uri'])], { timeoutMs: 10_000 }).catch(() => undefined);

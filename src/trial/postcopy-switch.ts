@@ -27,7 +27,11 @@ export function startPostcopySwitch(source: LibvirtHost, domain: string, t0: num
   const tries = Math.max(1, Math.ceil(giveUpAfterMs / TRY_INTERVAL_MS));
   const loop: RemoteProcess = source.remote.start(
     ['sh', '-c', SWITCH_LOOP, 'migbench-postcopy-switch', source.virsh.uri, domain, String(tries)],
-    { onLine: (line) => void (line === 'switched' && (switchMs = performance.now() - t0)) },
+    {
+      onLine: (line) => {
+        if (line === 'switched') switchMs = performance.now() - t0;
+      },
+    },
   );
   return {
     async finish() {

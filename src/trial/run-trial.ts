@@ -13,9 +13,9 @@ import { analyseProbe } from '../probe/analysis.js';
 import { startProbe, type ProbeSample, type RunningProbe } from '../probe/probe.js';
 import { startGuestLoad, type GuestPause, type RunningLoad } from '../workload/guest-load.js';
 import type { TrialContext } from './context.js';
-import { describeStates, locateDomain } from './locate.js';
+import { describeStates, locateDomain } from '../placement/locate.js';
 import { migrate, type MigrationOutcome } from './migration.js';
-import { deriveTiming, toControllerClock, type TrialTiming } from './timing.js';
+import { deriveTiming, toControllerClock, type TrialTiming } from '../libvirt/timing.js';
 
 export type { TrialContext } from './context.js';
 

@@ -65,12 +65,20 @@ export function startWriter(guest: Host, prepared: PreparedWriter, s: WriterSett
   let log = emptyLog();
   const proc: RemoteProcess = guest.start(
     [...prepared.argv, String(s.sizeMiB), String(s.rate), s.unit, String(s.chunkKiB), String(s.reportMs)],
-    { onLine: (line) => void (log = addLine(log, line, Date.now())) },
+    {
+      onLine: (line) => {
+        log = addLine(log, line, Date.now());
+      },
+    },
   );
   let exited: string | undefined;
   proc.done.then(
-    (r) => void (exited = `exit status ${r.code ?? r.signal}${r.stderr.trim() ? `: ${r.stderr.trim().split('\n')[0]}` : ''}`),
-    (err: unknown) => void (exited = String(err)),
+    (r) => {
+      exited = `exit status ${r.code ?? r.signal}${r.stderr.trim() ? `: ${r.stderr.trim().split('\n')[0]}` : ''}`;
+    },
+    (err: unknown) => {
+      exited = String(err);
+    },
   );
   return {
     log: () => log,

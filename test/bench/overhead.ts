@@ -11,6 +11,7 @@ import { commandOf } from '../../src/lab/processes.js';
 import { BIN } from '../support/paths.js';
 
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON/YAML of our own files, read field by field
 function rawTrials(dir: string): Array<Record<string, any>> {
   return readFileSync(join(dir, 'raw.jsonl'), 'utf8').split('\n').filter((l) => l.startsWith('{"event":"trial"')).map((l) => JSON.parse(l));
 }

@@ -113,6 +113,7 @@ describe('the reference experiment on the lab', { skip }, () => {
       assert.equal(r.delay_window_kib, '4096');
     }
     for (const r of loads) assert.equal(r.delay_method, 'none');
+    // biome-ignore lint/suspicious/noExplicitAny: parsed JSON/YAML of our own files, read field by field
     const raw = readFileSync(join(work, 'delayed', 'raw.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
     for (const t of raw.filter((e) => e.event === 'trial')) {
       const relayed = (t.delay.relay.connections as Array<{ up: number }>).reduce((a, c) => a + c.up, 0);

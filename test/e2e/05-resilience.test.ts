@@ -70,7 +70,10 @@ describe('sweeps that survive faults', { skip }, () => {
     const out = join(work, 'kills');
     const planned = 8;
     let seed = Number(process.env.MIGBENCH_E2E_SEED ?? 20261127);
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     process.stdout.write(`# kill points from seed ${process.env.MIGBENCH_E2E_SEED ?? 20261127}\n`);
     const signals: NodeJS.Signals[] = ['SIGKILL', 'SIGINT', 'SIGKILL', 'SIGKILL', 'SIGINT'];
     for (const [i, signal] of signals.entries()) {
@@ -103,8 +106,11 @@ describe('sweeps that survive faults', { skip }, () => {
     const out = join(work, 'killpre');
     const child = startMigbench(['run', file, '--hosts', HOSTS, '--out', out]);
     await waitForLog(child, out, 'migration started');
-    let pid: number | undefined;
-    for (let i = 0; i < 100 && !(pid = qemuPid('B')); i++) await sleep(50);
+    let pid = qemuPid('B');
+    for (let i = 0; i < 100 && !pid; i++) {
+      await sleep(50);
+      pid = qemuPid('B');
+    }
     assert.ok(pid, 'no destination QEMU to kill');
     process.kill(pid, 'SIGKILL');
     const r = await child;

@@ -105,7 +105,7 @@ describe('nothing left behind, whatever ends the controller', { skip }, () => {
   });
 
   test('SIGKILL mid-trial: without cleanup, the guards leave nothing on the hosts or in the guest within 10 s; the next run starts clean', async () => {
-    const { out, child } = await midTrial('kill', 2);
+    const { child } = await midTrial('kill', 2);
     await sleep(500);
     child.kill('SIGKILL');
     await child;

@@ -7,7 +7,7 @@ export function splitCaptures(text: string): string[] {
   let human: string[] | undefined;
   let raw: string[] | undefined;
   const flush = () => {
-    for (const b of [human, raw]) if (b && b.some((l) => l.startsWith('Job type:'))) blocks.push(b);
+    for (const b of [human, raw]) if (b?.some((l) => l.startsWith('Job type:'))) blocks.push(b);
     human = undefined;
     raw = undefined;
   };
@@ -16,11 +16,16 @@ export function splitCaptures(text: string): string[] {
       flush();
       continue;
     }
-    if (line.startsWith('raw| ')) (raw ??= []).push(line.slice(5));
-    else if (line.startsWith('Job type:') && human?.some((l) => l.startsWith('Job type:'))) {
+    if (line.startsWith('raw| ')) {
+      raw ??= [];
+      raw.push(line.slice(5));
+    } else if (line.startsWith('Job type:') && human?.some((l) => l.startsWith('Job type:'))) {
       flush();
       human = [line];
-    } else (human ??= []).push(line);
+    } else {
+      human ??= [];
+      human.push(line);
+    }
   }
   flush();
   return blocks.map((b) => b.join('\n'));

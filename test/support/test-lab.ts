@@ -168,3 +168,25 @@ export async function restartLibvirtd(h: 'A' | 'B'): Promise<void> {
   }
   throw new Error(`libvirtd of ${PREFIX}${h} did not come back`);
 }
+
+/**
+ * The path between the two lab hosts down for `seconds`, as a real cut would be once TCP gives up: each host's route
+ * to the other unreachable (the controller still reaches both), and the migration connections through the delay
+ * relay on `relayOn` reset on both ends (a cut that short would only stall TCP; QEMU pauses post-copy on an error).
+ */
+export async function cutBetweenHosts(relayOn: 'A' | 'B', seconds: number): Promise<{ port: number }> {
+  const ns = (h: 'A' | 'B') => `${PREFIX}${h}`;
+  const other = { A: 'B', B: 'A' } as const;
+  const listening = execFileSync('ip', ['netns', 'exec', ns(relayOn), 'ss', '-Htlnp'], { encoding: 'utf8' }).split('\n').find((l) => /delay-relay|python3|node/.test(l));
+  assert.ok(listening, `no delay relay listening on ${ns(relayOn)}`);
+  const port = Number(/:(\d+)\s/.exec(listening)![1]);
+  const ip = (h: 'A' | 'B') => `${SUBNET}.${h === 'A' ? 1 : 2}`;
+  for (const h of ['A', 'B'] as const) execFileSync('ip', ['netns', 'exec', ns(h), 'ip', 'route', 'add', 'unreachable', `${ip(other[h])}/32`]);
+  try {
+    for (const h of ['A', 'B'] as const) execFileSync('ip', ['netns', 'exec', ns(h), 'ss', '-K', `( sport = :${port} or dport = :${port} )`], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+  } finally {
+    for (const h of ['A', 'B'] as const) execFileSync('ip', ['netns', 'exec', ns(h), 'ip', 'route', 'del', 'unreachable', `${ip(other[h])}/32`]);
+  }
+  return { port };
+}

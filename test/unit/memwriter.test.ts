@@ -63,7 +63,7 @@ test('reading the output: the longest gap and where the guest clock sits', () =>
   for (const l of lines) log = addLine(log, l, 50_000);
   // every 10 ms, except a 300 ms stall after 1100
   const times = [1020, 1030, 1040, 1050, 1060, 1070, 1080, 1090, 1100, 1400, 1410, 1420];
-  times.forEach((t, i) => (log = addLine(log, `chunk ${t}.000 ${(i + 1) * 1048576}`, 50_000 + t + (t >= 1400 ? 40 : 2))));
+  for (const [i, t] of times.entries()) log = addLine(log, `chunk ${t}.000 ${(i + 1) * 1048576}`, 50_000 + t + (t >= 1400 ? 40 : 2));
   log = addLine(log, 'stop 1425.000 12582912', 51_500);
   assert.equal(log.started?.pid, 7);
   assert.equal(log.readyAt, 1010);

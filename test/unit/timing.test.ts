@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseEventLine, type DomainEvent } from '../../src/libvirt/events.js';
-import { deriveTiming, toControllerClock } from '../../src/trial/timing.js';
+import { deriveTiming, toControllerClock } from '../../src/libvirt/timing.js';
 
 const T0 = Date.parse('2026-11-27T07:17:56.000Z');
 

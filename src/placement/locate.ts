@@ -1,5 +1,4 @@
 // Where is the VM? It must run on exactly one of the two hosts before a trial starts.
-import { RuntimeError } from '../errors.js';
 import { formatDomState, type DomainState } from '../libvirt/domstate.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 

@@ -7,7 +7,7 @@ import { formatDomState } from '../libvirt/domstate.js';
 import { parseJobInfo } from '../libvirt/jobinfo.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import type { Logger } from '../log/logger.js';
-import { describeStates, locateDomain, type Whereabouts } from '../trial/locate.js';
+import { describeStates, locateDomain, type Whereabouts } from './locate.js';
 
 export interface Settled {
   readonly runningOn: LibvirtHost;

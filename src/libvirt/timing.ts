@@ -2,8 +2,8 @@
 // From the job samples (time_elapsed against arrival time) and the libvirt lifecycle events of both hosts.
 // All times are controller wall clock (epoch ms); host-stamped events are shifted by the host's clock offset
 // before they get here.
-import type { DomainEvent } from '../libvirt/events.js';
-import type { JobSample } from '../libvirt/job-sampler.js';
+import type { DomainEvent } from './events.js';
+import type { JobSample } from './job-sampler.js';
 
 export interface TimingInput {
   readonly samples: readonly JobSample[];
