@@ -51,6 +51,20 @@ function started(child: ReturnType<typeof startMigbench>): ReturnType<typeof sta
   return child;
 }
 
+/** Starts a two-trial sweep and returns once its first trial is into the pull (see intoThePull). */
+async function sweepIntoThePull(name: string, timeoutS: number): Promise<{ child: ReturnType<typeof startMigbench>; out: string }> {
+  const out = join(work, name);
+  const child = started(startMigbench(['run', experiment(name, timeoutS, 2), '--hosts', HOSTS, '--out', out]));
+  const guest = await SshHost.connect(loadHosts(HOSTS).guest!);
+  try {
+    await waitForLog(child, out, 'migration started');
+    await intoThePull(guest);
+  } finally {
+    await guest.close();
+  }
+  return { child, out };
+}
+
 describe('a cut between the hosts during post-copy', { skip }, () => {
   before(useTestLab);
   after(() => rmSync(work, { recursive: true, force: true }));
@@ -61,16 +75,7 @@ describe('a cut between the hosts during post-copy', { skip }, () => {
   });
 
   test('the path between the hosts down for 3 s in the middle of a page pull: resumed, recorded as completed with its pause; the sweep goes on', async () => {
-    const file = experiment('pccut', 90, 2);
-    const out = join(work, 'out');
-    const child = started(startMigbench(['run', file, '--hosts', HOSTS, '--out', out]));
-    const guest = await SshHost.connect(loadHosts(HOSTS).guest!);
-    try {
-      await waitForLog(child, out, 'migration started');
-      await intoThePull(guest);
-    } finally {
-      await guest.close();
-    }
+    const { child, out } = await sweepIntoThePull('pccut', 90);
     await cutBetweenHosts('B', 3);
     const r = await child;
     const [cut, next] = rowsOf(out);
@@ -89,16 +94,7 @@ describe('a cut between the hosts during post-copy', { skip }, () => {
   });
 
   test('a cut longer than the trial allows: the trial fails with that reason, the sweep stops saying where the VM is', async () => {
-    const file = experiment('pccut-long', 40, 2);
-    const out = join(work, 'long');
-    const child = started(startMigbench(['run', file, '--hosts', HOSTS, '--out', out]));
-    const guest = await SshHost.connect(loadHosts(HOSTS).guest!);
-    try {
-      await waitForLog(child, out, 'migration started');
-      await intoThePull(guest);
-    } finally {
-      await guest.close();
-    }
+    const { child, out } = await sweepIntoThePull('pccut-long', 40);
     await cutBetweenHosts('B', 45); // from ~15 s into the trial, to past its 40 s bound
     const r = await child;
     const rows = rowsOf(out);

@@ -177,7 +177,7 @@ export async function restartLibvirtd(h: 'A' | 'B'): Promise<void> {
 export async function cutBetweenHosts(relayOn: 'A' | 'B', seconds: number): Promise<{ port: number }> {
   const ns = (h: 'A' | 'B') => `${PREFIX}${h}`;
   const other = { A: 'B', B: 'A' } as const;
-  const listening = execFileSync('ip', ['netns', 'exec', ns(relayOn), 'ss', '-Htlnp'], { encoding: 'utf8' }).split('\n').find((l) => /delay-relay|python3|node/.test(l));
+  const listening = execFileSync('ip', ['netns', 'exec', ns(relayOn), 'ss', '-Htlnp'], { encoding: 'utf8' }).split('\n').find((l) => /delay-relay|python3/.test(l));
   assert.ok(listening, `no delay relay listening on ${ns(relayOn)}`);
   const port = Number(/:(\d+)\s/.exec(listening)![1]);
   const ip = (h: 'A' | 'B') => `${SUBNET}.${h === 'A' ? 1 : 2}`;
