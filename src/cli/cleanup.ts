@@ -58,7 +58,7 @@ async function cleanupPair(hosts: Hosts, log: Logger): Promise<void> {
     done.push(...settled.actions);
     for (const line of done) process.stdout.write(`undone: ${line}\n`);
     process.stdout.write(`${done.length ? '' : 'nothing to undo; '}domain ${hosts.domain} runs on ${settled.runningOn.spec.name}\n`);
-    if (failed.length) throw new RuntimeError(`could not undo: ${failed.join('; ')} — fix it by hand`);
+    if (failed.length) throw new RuntimeError(`could not undo: ${failed.join('; ')}`, `fix it by hand`);
   } finally {
     for (const c of closers.reverse()) await c().catch(() => undefined);
     lock.release();

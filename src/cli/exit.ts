@@ -3,7 +3,7 @@ import { EXIT, MigbenchError } from '../errors.js';
 
 export function reportError(err: unknown): number {
   if (err instanceof MigbenchError) {
-    process.stderr.write(`migbench: ${err.message}\n`);
+    process.stderr.write(`migbench: ${err.fix ? `${err.problem} — ${err.fix}` : err.problem}\n`);
     if (process.env.MIGBENCH_DEBUG && err.cause instanceof Error) process.stderr.write(`${err.cause.stack}\n`);
     return err.exitCode;
   }

@@ -10,5 +10,5 @@ export function resolveHostsFile(given: string | undefined): string {
   if (existsSync('hosts.yaml')) return 'hosts.yaml';
   const labDir = defaultLabSettings().dir;
   if (readLabState(join(labDir, 'lab.json'))?.phase === 'up') return join(labDir, 'hosts.yaml');
-  throw new InputError('no hosts file: ./hosts.yaml does not exist and no lab is up — pass --hosts FILE, copy hosts.example.yaml to hosts.yaml, or run `migbench lab up`');
+  throw new InputError('no hosts file: ./hosts.yaml does not exist and no lab is up', 'pass --hosts FILE, copy hosts.example.yaml to hosts.yaml, or run `migbench lab up`');
 }

@@ -20,7 +20,7 @@ function settings(opts: LabOptions): LabSettings {
   let guestMemoryMiB = d.guestMemoryMiB;
   if (opts.guestMemory !== undefined) {
     guestMemoryMiB = Number(opts.guestMemory);
-    if (!Number.isInteger(guestMemoryMiB)) throw new InputError(`--guest-memory "${opts.guestMemory}" is not a whole number of MiB — e.g. --guest-memory 256`);
+    if (!Number.isInteger(guestMemoryMiB)) throw new InputError(`--guest-memory "${opts.guestMemory}" is not a whole number of MiB`, `e.g. --guest-memory 256`);
   }
   return { dir: opts.dir ?? d.dir, prefix: opts.prefix ?? d.prefix, subnet: opts.subnet ?? d.subnet, guestMemoryMiB };
 }

@@ -29,7 +29,7 @@ program
   .option('--shard <i/n>', 'run only share i of n of the sweep (a CI job matrix over machines); merge with migbench report')
   .option('-q, --quiet', 'print nothing but errors')
   .option('-v, --verbose', 'print debug logs on stderr')
-  .addHelpText('after', '\nExit codes: 0 ok, 1 runtime failure (a failed trial, a host problem), 2 bad input, 3 SLA violated, 4 hosts locked by another sweep; stopped by a signal (cleaned up, results kept): 129 SIGHUP, 130 SIGINT, 131 SIGQUIT, 143 SIGTERM.')
+  .addHelpText('after', `\nExit codes: 0 ok, 1 runtime failure (a failed trial, a host problem), 2 bad input, 3 SLA violated, 4 hosts locked by another sweep; stopped by a signal (cleaned up, results kept): ${Object.entries(EXIT.signals).map(([s, c]) => `${c} ${s}`).join(', ')}.`)
   .action(async (experiment: string | undefined, opts) => {
     const { runCommand } = await import('./run.js');
     process.exitCode = await runCommand(experiment, opts);

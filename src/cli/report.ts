@@ -13,21 +13,21 @@ import { readTrials, type TrialRow } from '../results/read-trials.js';
 
 function rowsOf(dir: string): TrialRow[] {
   const file = join(dir, 'trials.csv');
-  if (!existsSync(file)) throw new InputError(`${dir} has no trials.csv — give a results folder of migbench run or migbench import`);
+  if (!existsSync(file)) throw new InputError(`${dir} has no trials.csv`, `give a results folder of migbench run or migbench import`);
   return readTrials(file);
 }
 
 export async function reportCommand(dirs: readonly string[], opts: { compare?: string; byDirection?: boolean; quiet?: boolean; out?: string; timelines?: string }): Promise<number> {
   const which = opts.timelines ?? 'median';
-  if (which !== 'median' && which !== 'all') throw new InputError(`--timelines "${which}" must be median (one trial per cell) or all (every trial)`);
-  if (dirs.length > 1 && opts.out === undefined) throw new InputError(`${dirs.length} results folders are merged into one report — say where it goes with --out DIR`);
-  if (dirs.length > 1 && opts.compare !== undefined) throw new InputError('--compare takes one results folder on each side — merge the folders first (report A B --out M), then compare M');
+  if (which !== 'median' && which !== 'all') throw new InputError(`--timelines "${which}" must be median or all`, 'median shows one trial per cell, all every trial');
+  if (dirs.length > 1 && opts.out === undefined) throw new InputError(`${dirs.length} results folders are merged into one report`, `say where it goes with --out DIR`);
+  if (dirs.length > 1 && opts.compare !== undefined) throw new InputError('--compare takes one results folder on each side', 'merge the folders first (report A B --out M), then compare M');
   const dir = opts.out ?? dirs[0]!;
   // several folders (shards of one sweep, or sweeps on several pairs): their rows together, each keeping its sweep_id
   const perDir = dirs.map(rowsOf);
   const header = (rs: readonly TrialRow[]) => Object.keys(rs[0] ?? {}).join(',');
   const odd = perDir.findIndex((rs) => rs.length > 0 && perDir[0]!.length > 0 && header(rs) !== header(perDir[0]!));
-  if (odd > 0) throw new InputError(`${dirs[odd]}/trials.csv has other columns than ${dirs[0]}/trials.csv (another migbench version) — merge folders of one version`);
+  if (odd > 0) throw new InputError(`${dirs[odd]}/trials.csv has other columns than ${dirs[0]}/trials.csv (another migbench version)`, `merge folders of one version`);
   const rows = perDir.flat();
   if (opts.out !== undefined) {
     mkdirSync(opts.out, { recursive: true });
@@ -84,11 +84,11 @@ async function readRawFrom(dirs: readonly string[], perDir: readonly TrialRow[][
 }
 
 export function recommendCommand(dir: string, opts: { goal?: string; maxDowntimeMs?: string }): number {
-  if (!opts.goal || !(GOALS as readonly string[]).includes(opts.goal)) throw new InputError(`--goal must be one of: ${GOALS.join(', ')}`);
+  if (!opts.goal || !(GOALS as readonly string[]).includes(opts.goal)) throw new InputError(`--goal must be one of: ${GOALS.join(', ')}`, 'e.g. --goal downtime');
   let max: number | undefined;
   if (opts.maxDowntimeMs !== undefined) {
     max = Number(opts.maxDowntimeMs);
-    if (!Number.isFinite(max) || max <= 0) throw new InputError(`--max-downtime-ms "${opts.maxDowntimeMs}" is not a positive number of ms`);
+    if (!Number.isFinite(max) || max <= 0) throw new InputError(`--max-downtime-ms "${opts.maxDowntimeMs}" is not a positive number of ms`, 'e.g. --max-downtime-ms 300');
   }
   const recs = recommend(rowsOf(dir), opts.goal as Goal, max);
   process.stdout.write(`goal: lowest ${goalLabel(opts.goal as Goal)}${max !== undefined ? `, mean downtime ≤ ${max} ms` : ''}\n\n`);

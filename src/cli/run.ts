@@ -47,27 +47,27 @@ interface Target {
 /** A new sweep, or the one in --resume DIR. */
 function target(experimentArg: string | undefined, opts: RunOptions): Target {
   if (opts.resume !== undefined) {
-    if (opts.out !== undefined) throw new InputError('--resume and --out both name the results folder — give only --resume DIR');
+    if (opts.out !== undefined) throw new InputError('--resume and --out both name the results folder', 'give only --resume DIR');
     const dir = resolve(opts.resume);
     const meta = readMeta(dir);
     const experimentFile = join(dir, 'experiment.yaml');
     if (experimentArg !== undefined && readFileSync(experimentArg, 'utf8') !== readFileSync(experimentFile, 'utf8')) {
-      throw new InputError(`${experimentArg} differs from the experiment of the sweep in ${dir} — resume without naming it, or start a new sweep`);
+      throw new InputError(`${experimentArg} differs from the experiment of the sweep in ${dir}`, `resume without naming it, or start a new sweep`);
     }
     if (opts.shard !== undefined && opts.shard !== meta.shard) {
-      throw new InputError(`--shard ${opts.shard} differs from the sweep's own (${meta.shard ?? 'none'}) — resume without --shard`);
+      throw new InputError(`--shard ${opts.shard} differs from the sweep's own (${meta.shard ?? 'none'})`, `resume without --shard`);
     }
     const shard = meta.shard === undefined ? undefined : parseShard(meta.shard);
     return { experimentFile, experiment: loadExperiment(experimentFile), outDir: dir, sweepId: meta.sweepId, hostsFile: opts.hosts ?? meta.hostsFile, meta, shard };
   }
-  if (experimentArg === undefined) throw new InputError('no experiment file — migbench run EXPERIMENT.yaml, or migbench run --resume RESULTS_DIR');
+  if (experimentArg === undefined) throw new InputError('no experiment file', 'migbench run EXPERIMENT.yaml, or migbench run --resume RESULTS_DIR');
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
   const stamp = timeStamp();
   const experiment = loadExperiment(experimentArg);
   const sweepId = `${experiment.name}-${stamp}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
   const outDir = resolve(opts.out ?? join('results', sweepId));
   if (existsSync(outDir) && readdirSync(outDir).length > 0) {
-    throw new InputError(`results folder ${outDir} is not empty — choose another with --out, or continue it with --resume ${outDir}`);
+    throw new InputError(`results folder ${outDir} is not empty`, `choose another with --out, or continue it with --resume ${outDir}`);
   }
   return { experimentFile: experimentArg, experiment, outDir, sweepId, hostsFile: resolveHostsFile(opts.hosts), meta: undefined, shard };
 }
@@ -80,7 +80,7 @@ export async function runCommand(experimentArg: string | undefined, opts: RunOpt
   const skip = t.meta ? recordedTrials(t.outDir) : new Set<number>();
   const planned = planTrials(experiment);
   const trials = shardTrials(planned, t.shard);
-  if (trials.length === 0) throw new InputError(`shard ${opts.shard ?? t.meta?.shard} of this experiment has no trials — use fewer shards than its ${planned.length} trials' cells`);
+  if (trials.length === 0) throw new InputError(`shard ${opts.shard ?? t.meta?.shard} of this experiment has no trials`, `use fewer shards than its ${planned.length} trials' cells`);
   const consoleLevel = opts.quiet ? 'error' : opts.verbose ? 'debug' : 'warn';
   const say = (line: string) => {
     if (!opts.quiet && !terminalGone()) process.stdout.write(`${line}\n`);
@@ -153,7 +153,7 @@ export async function runCommand(experimentArg: string | undefined, opts: RunOpt
   // the whole results folder decides, so that a resumed sweep ends as an uninterrupted one would
   const failed = rows.filter((r) => r.status === 'failed').length;
   if (failed > 0) {
-    throw new RuntimeError(`${failed} of ${rows.length} trials failed — see the error column of ${join(t.outDir, 'trials.csv')} and ${join(t.outDir, 'sweep.log')}`);
+    throw new RuntimeError(`${failed} of ${rows.length} trials failed`, `see the error column of ${join(t.outDir, 'trials.csv')} and ${join(t.outDir, 'sweep.log')}`);
   }
   const broken = checks.filter((c) => !c.ok);
   if (broken.length > 0) {

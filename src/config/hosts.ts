@@ -184,9 +184,9 @@ export function loadHosts(file: string, pair?: string): Hosts {
   const pairs = loadHostPairs(file);
   if (pair !== undefined) {
     const found = pairs.find((p) => p.pair === pair);
-    if (!found) throw new InputError(`${file} has no pair named "${pair}" — its pairs: ${pairs.map((p) => p.pair ?? '(one pair, unnamed)').join(', ')}`);
+    if (!found) throw new InputError(`${file} has no pair named "${pair}"`, `its pairs: ${pairs.map((p) => p.pair ?? '(one pair, unnamed)').join(', ')}`);
     return found;
   }
-  if (pairs.length > 1) throw new InputError(`${file} lists ${pairs.length} host pairs — name one with --pair (${pairs.map((p) => p.pair).join(', ')})`);
+  if (pairs.length > 1) throw new InputError(`${file} lists ${pairs.length} host pairs`, `name one with --pair (${pairs.map((p) => p.pair).join(', ')})`);
   return pairs[0]!;
 }

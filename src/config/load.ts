@@ -1,5 +1,6 @@
 // The guest-load axis of an experiment: `idle`, or a memwriter with a size and a rate.
 import { z } from 'zod';
+import { RuntimeError } from '../errors.js';
 
 export interface IdleLoad {
   readonly kind: 'idle';
@@ -61,6 +62,6 @@ export function toLoad(input: z.infer<typeof LoadSchema>): Load {
 /** The writer's size in MiB for a guest with `ramBytes` of RAM. */
 export function writerSizeMiB(load: WriterLoad, ramBytes: number | undefined): number {
   if ('mib' in load.size) return Math.round(load.size.mib);
-  if (ramBytes === undefined) throw new Error('the guest RAM is unknown, so a size in % cannot be resolved');
+  if (ramBytes === undefined) throw new RuntimeError('the guest RAM is unknown, so a size in % cannot be resolved', 'give the load size in MiB (size: 512)');
   return Math.max(1, Math.round((load.size.fraction * ramBytes) / 2 ** 20));
 }

@@ -17,9 +17,9 @@ export function loadYamlFile<T>(file: string, schema: z.ZodType<T>, what: string
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError(`${what} not found: ${file} — ${hint}`);
-    if (code === 'EISDIR') throw new InputError(`${what} ${file} is a directory — give the path of a YAML file`);
-    throw new InputError(`cannot read ${what} ${file}: ${code ?? String(err)} — check the path and its permissions`);
+    if (code === 'ENOENT') throw new InputError(`${what} not found: ${file}`, `${hint}`);
+    if (code === 'EISDIR') throw new InputError(`${what} ${file} is a directory`, `give the path of a YAML file`);
+    throw new InputError(`cannot read ${what} ${file}: ${code ?? String(err)}`, `check the path and its permissions`);
   }
   return { file, text, value: parseYamlText(text, file, schema) };
 }
@@ -31,10 +31,10 @@ export function parseYamlText<T>(text: string, file: string, schema: z.ZodType<T
   if (syntax) {
     const pos = syntax.linePos?.[0];
     const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
-    throw new InputError(`${where}: YAML syntax error: ${oneLine(syntax.message)} — fix the file's indentation or quoting there`);
+    throw new InputError(`${where}: YAML syntax error: ${oneLine(syntax.message)}`, `fix the file's indentation or quoting there`);
   }
   const data: unknown = doc.toJS();
-  if (data === null || data === undefined) throw new InputError(`${file}: the file is empty — see docs/experiment-file.md or docs/hosts-file.md for its fields`);
+  if (data === null || data === undefined) throw new InputError(`${file}: the file is empty`, `see docs/experiment-file.md or docs/hosts-file.md for its fields`);
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   // A misspelt field also makes the real one "missing": name the misspelling first.
@@ -43,7 +43,7 @@ export function parseYamlText<T>(text: string, file: string, schema: z.ZodType<T
   const path = first.code === 'unrecognized_keys' ? [...first.path, first.keys[0]!] : first.path;
   const line = lineOf(doc, lines, path);
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
-  throw new InputError(`${file}${line ? `:${line}` : ''}: ${describeIssue(first, data)}${more}`);
+  throw new InputError(`${file}${line ? `:${line}` : ''}: ${describeIssue(first, data)}${more}`, 'correct that field (docs/experiment-file.md and docs/hosts-file.md list them)');
 }
 
 /** yaml's pretty messages end with " at line L, column C:" and a code frame; keep the sentence. */

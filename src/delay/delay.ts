@@ -60,12 +60,12 @@ async function applyNetemDelay(oneWayMs: number, o: DelayOptions, source: DelayE
   const removeAll = async () => {
     const errors: string[] = [];
     for (const a of applied.splice(0).reverse()) await a.remove().catch((err: unknown) => errors.push(errorMessage(err)));
-    if (errors.length) throw new RuntimeError(`netem removal failed: ${errors.join('; ')}`);
+    if (errors.length) throw new RuntimeError(`netem removal failed: ${errors.join('; ')}`, 'remove it by hand (tc qdisc del dev IFACE root) or run `migbench cleanup`');
   };
   try {
     for (const end of ends) {
       const iface = end.host.spec.netemInterface;
-      if (!iface) throw new RuntimeError(`${end.host.spec.name}: no netem_interface in the hosts file — name the interface that carries the migration stream`);
+      if (!iface) throw new RuntimeError(`${end.host.spec.name}: no netem_interface in the hosts file`, `name the interface that carries the migration stream`);
       applied.push(await applyNetem(end.host.remote, iface, { delayMs: oneWayMs, jitterMs: o.jitter_ms, lossPct: o.loss_pct }, undo));
     }
   } catch (err) {
@@ -83,7 +83,7 @@ async function applyNetemDelay(oneWayMs: number, o: DelayOptions, source: DelayE
 }
 
 async function applyRelayDelay(oneWayMs: number, o: DelayOptions, destination: DelayEnd): Promise<ActiveDelay> {
-  if (!destination.relayScript) throw new RuntimeError(`${destination.host.spec.name}: the delay relay was not uploaded`);
+  if (!destination.relayScript) throw new RuntimeError(`${destination.host.spec.name}: the delay relay was not uploaded`, 'run again; if it repeats, report it with sweep.log');
   const addr = destination.host.spec.proxyAddress;
   const relay = await startRelay(destination.host.remote, destination.relayScript, {
     listenHost: addr,

@@ -41,7 +41,7 @@ export function restorePlan(host: string, iface: string, before: Qdisc | undefin
   if (RESTORABLE.has(before.kind)) {
     return { kind: 'replace', argv: ['tc', 'qdisc', 'replace', 'dev', iface, 'root', 'handle', `${before.handle}:`, before.kind, ...before.params.split(/\s+/).filter(Boolean)] };
   }
-  throw new InputError(`${host}: ${iface} has a configured ${before.kind} root qdisc (${describeQdisc(before)}) that migbench could not restore after netem — delay another interface (netem_interface), remove that qdisc, or use delay method proxy`);
+  throw new InputError(`${host}: ${iface} has a configured ${before.kind} root qdisc (${describeQdisc(before)}) that migbench could not restore after netem`, `delay another interface (netem_interface), remove that qdisc, or use delay method proxy`);
 }
 
 /** The root qdisc is our netem with the asked delay. */
@@ -56,7 +56,7 @@ export function isNetem(q: Qdisc | undefined, s: NetemSettings): boolean {
 export async function showRoot(host: Host, iface: string): Promise<Qdisc | undefined> {
   const res = await host.exec(['tc', 'qdisc', 'show', 'dev', iface]);
   if (res.code !== 0) {
-    throw new RuntimeError(`${host.name}: cannot read the qdiscs of ${iface}: ${res.stderr.trim()} — check netem_interface in the hosts file`);
+    throw new RuntimeError(`${host.name}: cannot read the qdiscs of ${iface}: ${res.stderr.trim()}`, `check netem_interface in the hosts file`);
   }
   return rootQdisc(parseQdiscs(res.stdout));
 }
@@ -84,14 +84,14 @@ export async function applyNetem(host: Host, iface: string, s: NetemSettings, un
     await run(host, plan.argv);
     const now = await showRoot(host, iface);
     const ok = plan.kind === 'delete-root' ? now?.kind !== 'netem' && (now?.handle ?? '0') === '0' : describeQdisc(now) === describeQdisc(before);
-    if (!ok) throw new RuntimeError(`${host.name}: ${iface} still has ${describeQdisc(now)} after removing netem (before: ${describeQdisc(before)}) — check it with tc qdisc show dev ${iface}`);
+    if (!ok) throw new RuntimeError(`${host.name}: ${iface} still has ${describeQdisc(now)} after removing netem (before: ${describeQdisc(before)})`, `check it with tc qdisc show dev ${iface}`);
     await undo.done(host, marker);
   };
   await run(host, netemArgs(iface, s));
   const applied = await showRoot(host, iface);
   if (!isNetem(applied, s)) {
     await restore().catch(() => undefined);
-    throw new RuntimeError(`${host.name}: netem on ${iface} reads back as ${describeQdisc(applied)}, not a ${s.delayMs} ms delay`);
+    throw new RuntimeError(`${host.name}: netem on ${iface} reads back as ${describeQdisc(applied)}, not a ${s.delayMs} ms delay`, 'check that nothing else manages qdiscs on that interface (docs/faults-and-cron.md)');
   }
   return { host: host.name, iface, before: describeQdisc(before), applied: describeQdisc(applied), remove: restore };
 }

@@ -61,10 +61,10 @@ export async function startRelay(host: Host, script: string, s: RelaySettings, r
   );
   const until = Date.now() + readyTimeoutMs;
   while (!listening) {
-    if (ended !== undefined) throw new RuntimeError(`${host.name}: the delay relay did not start on ${s.listenHost}:${s.port}: ${ended}`);
+    if (ended !== undefined) throw new RuntimeError(`${host.name}: the delay relay did not start on ${s.listenHost}:${s.port}: ${ended}`, 'free that port on the host, or check its python3');
     if (Date.now() > until) {
       await proc.stop().catch(() => undefined);
-      throw new RuntimeError(`${host.name}: the delay relay did not start within ${readyTimeoutMs / 1000} s`);
+      throw new RuntimeError(`${host.name}: the delay relay did not start within ${readyTimeoutMs / 1000} s`, 'check that the host is not overloaded and python3 runs there');
     }
     await sleep(20);
   }

@@ -5,13 +5,12 @@ import type { Experiment } from '../config/experiment.js';
 import type { Hosts } from '../config/hosts.js';
 import { STRATEGY_NAMES, STRATEGIES, type Strategy } from '../config/strategy.js';
 import { hasNetem } from '../delay/netem.js';
-import { errorMessage } from '../errors.js';
 import { measureClockOffset } from '../libvirt/clock.js';
 import { LibvirtHost } from '../libvirt/libvirt-host.js';
 import { migrateArgs, requiredOptions } from '../libvirt/migrate-args.js';
 import { hasProgram, type Host } from '../remote/host.js';
 import { SshHost } from '../remote/ssh.js';
-import { fail, pass, warn, type Check } from './check.js';
+import { fail, failOf, pass, warn, type Check } from './check.js';
 import { emulatorOf, qemuMigrationCapabilities } from './qemu-caps.js';
 
 /** QEMU migration capability each feature needs. */
@@ -49,7 +48,7 @@ export async function runDoctor(hosts: Hosts, opts: DoctorOptions = {}): Promise
         checks.push(pass(spec.name, 'ssh', `${spec.ssh.user}@${spec.address}:${spec.ssh.port}, host key known, key accepted`));
       } catch (err) {
         connected.push(undefined);
-        checks.push(fail(spec.name, 'ssh', errorMessage(err).replace(/ — .*$/, ''), errorMessage(err).replace(/^.* — /, '')));
+        checks.push(failOf(spec.name, 'ssh', err));
       }
     }
     if (connected[0] && connected[1]) pair = [connected[0], connected[1]];
@@ -218,7 +217,7 @@ async function guestChecks(hosts: Hosts, pair: readonly LibvirtHost[] | undefine
     const via = g.via === undefined ? undefined : pair?.find((h) => h.spec.name === g.via);
     guest = await SshHost.connect(g, via?.remote);
   } catch (err) {
-    return [fail('guest', 'ssh', errorMessage(err).replace(/ — .*$/, ''), errorMessage(err).replace(/^.* — /, ''))];
+    return [failOf('guest', 'ssh', err)];
   }
   try {
     const out: Check[] = [pass('guest', 'ssh', `${g.ssh.user}@${g.address}${g.via ? ` through ${g.via}` : ''}`)];

@@ -7,10 +7,11 @@ export function doctorTable(checks: readonly Check[]): string {
   return formatTable(['host', 'check', 'status', 'found', 'fix'], rows, 5);
 }
 
-export function firstFailure(checks: readonly Check[]): string | undefined {
+/** The first failed check as a problem and its fix (with how many more failed). */
+export function firstFailure(checks: readonly Check[]): { problem: string; fix: string } | undefined {
   const failed = checks.filter((c) => c.status === 'fail');
   if (failed.length === 0) return undefined;
   const c = failed[0]!;
   const more = failed.length > 1 ? ` (${failed.length - 1} more problem${failed.length > 2 ? 's' : ''}: run \`migbench doctor\`)` : '';
-  return `${c.host}: ${c.check}: ${c.detail} — ${c.fix}${more}`;
+  return { problem: `${c.host}: ${c.check}: ${c.detail}`, fix: `${c.fix ?? ''}${more}` };
 }

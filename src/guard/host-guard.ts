@@ -8,9 +8,8 @@
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Host, RemoteProcess } from '../remote/host.js';
-import { RuntimeError } from '../errors.js';
+import { LockedError, RuntimeError } from '../errors.js';
 import { scripts } from './host-marker.js';
-import { LockedError } from './sweep-lock.js';
 
 /** The controller writes a heartbeat byte this often. */
 export const HEARTBEAT_MS = 1000;
@@ -32,7 +31,7 @@ export async function guardHost(host: Host, sweepId: string, opts: { lock?: bool
     try {
       return await startGuard(host, sweepId, opts);
     } catch (err) {
-      if (!(err instanceof HolderReleasing) || Date.now() > until) throw err instanceof HolderReleasing ? new LockedError(`${host.name} is still being cleaned up by the guard of a sweep whose controller is gone — wait a minute, then run again`) : err;
+      if (!(err instanceof HolderReleasing) || Date.now() > until) throw err instanceof HolderReleasing ? new LockedError(`${host.name} is still being cleaned up by the guard of a sweep whose controller is gone`, `wait a minute, then run again`) : err;
       await sleep(300);
     }
   }
@@ -64,14 +63,14 @@ async function startGuard(host: Host, sweepId: string, opts: { lock?: boolean })
       if (ended.code === 75) {
         const who = await describeHolder(host);
         if (who === undefined) throw new HolderReleasing();
-        throw new LockedError(`${host.name} is in use by ${who} — wait for it to finish; one sweep per host at a time`);
+        throw new LockedError(`${host.name} is in use by ${who}`, `wait for it to finish; one sweep per host at a time`);
       }
       const why = ended.code === 69 ? 'flock not found' : ended.stderr.trim() || `exit ${ended.code}`;
-      throw new RuntimeError(`${host.name}: could not take the host lock: ${why} — install flock (util-linux)`);
+      throw new RuntimeError(`${host.name}: could not take the host lock: ${why}`, `install flock (util-linux)`);
     }
     if (Date.now() > until) {
       await proc.stop().catch(() => undefined);
-      throw new RuntimeError(`${host.name}: the host lock did not answer within 15 s`);
+      throw new RuntimeError(`${host.name}: the host lock did not answer within 15 s`, 'check that the host is not overloaded and flock(1) is installed there');
     }
     await sleep(20);
   }

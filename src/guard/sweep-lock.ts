@@ -6,7 +6,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, write
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { HostSpec } from '../config/hosts.js';
-import { MigbenchError, EXIT } from '../errors.js';
+import { LockedError } from '../errors.js';
 import { isAlive, startTimeOf } from './process-identity.js';
 import { stateDir } from './state-dir.js';
 
@@ -27,12 +27,6 @@ export interface SweepState {
   readonly since: string;
   /** What the sweep did to hosts and has not undone yet (mirrors the markers on the hosts). */
   undo: UndoRecord[];
-}
-
-export class LockedError extends MigbenchError {
-  constructor(message: string) {
-    super(message, EXIT.locked);
-  }
 }
 
 export function pairKey(a: HostSpec, b: HostSpec): string {
@@ -83,7 +77,7 @@ export class SweepLock {
       }
       const holder = readState(path);
       if (holder && !isStale(holder)) {
-        throw new LockedError(`these hosts are in use by ${describeHolder(holder)} — wait for it to finish, or stop it; one sweep per host pair at a time`);
+        throw new LockedError(`these hosts are in use by ${describeHolder(holder)}`, `wait for it to finish, or stop it; one sweep per host pair at a time`);
       }
       // stale (or unreadable): take it over, keeping what it left to undo
       const taken = `${path}.stale-${process.pid}`;
@@ -100,7 +94,7 @@ export class SweepLock {
       rmSync(taken, { force: true });
       return new SweepLock(path, state, inherited);
     }
-    throw new LockedError(`could not take the lock ${path} — another migbench is starting at the same time`);
+    throw new LockedError(`could not take the lock ${path}`, `another migbench is starting at the same time`);
   }
 
   save(): void {

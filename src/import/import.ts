@@ -42,10 +42,10 @@ function readCompleted(file: string): { jobs: Array<{ line: number; text: string
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new InputError(`${file}: cannot be read — check the path`);
+    throw new InputError(`${file}: cannot be read`, `check the path`);
   }
   const { captures, problems } = findCaptures(text);
-  if (problems.length) throw new InputError(`${file}:${problems[0]!.line}: ${problems[0]!.message} — fix or remove that line`);
+  if (problems.length) throw new InputError(`${file}:${problems[0]!.line}: ${problems[0]!.message}`, `fix or remove that line`);
   const all = captures.map((c) => ({ ...c, info: parseJobInfo(c.text) })).filter((c) => c.info.type === 'completed');
   const completed = all.filter((c) => isMigration(c.info));
   // prefer the --rawstats copy of a job (exact integers) over its human table
@@ -61,18 +61,18 @@ function readCompleted(file: string): { jobs: Array<{ line: number; text: string
 }
 
 export function importCaptures(files: readonly string[], outDir: string | undefined): ImportSummary {
-  if (files.length === 0) throw new InputError('no files to import — migbench import FILE…');
+  if (files.length === 0) throw new InputError('no files to import', 'migbench import FILE…');
   const perFile = files.map((f) => ({ file: f, ...readCompleted(f) })); // read and check everything first
   const notMigrations: Record<string, number> = {};
   for (const f of perFile) for (const o of f.others) notMigrations[o.operation!] = (notMigrations[o.operation!] ?? 0) + 1;
   if (perFile.every((f) => f.jobs.length === 0)) {
     const noJob = perFile.find((f) => f.captures === 0);
-    if (noJob) throw new InputError(`${noJob.file}:1: no "Job type:" line — this is not virsh domjobinfo output`);
+    if (noJob) throw new InputError(`${noJob.file}:1: no "Job type:" line`, `this is not virsh domjobinfo output`);
     const kinds = Object.entries(notMigrations);
     if (kinds.length > 0) {
-      throw new InputError(`${files[0]}: no migration among the completed jobs (${describeKinds(notMigrations)}) — import the output of \`virsh domjobinfo --completed\` after a migration`);
+      throw new InputError(`${files[0]}: no migration among the completed jobs (${describeKinds(notMigrations)})`, `import the output of \`virsh domjobinfo --completed\` after a migration`);
     }
-    throw new InputError(`${files[0]}: no completed job in ${files.length > 1 ? 'any of these files' : 'it'} — import the output of \`virsh domjobinfo --completed\` (running or empty jobs are not results)`);
+    throw new InputError(`${files[0]}: no completed job in ${files.length > 1 ? 'any of these files' : 'it'}`, `import the output of \`virsh domjobinfo --completed\` (running or empty jobs are not results)`);
   }
   const stamp = timeStamp();
   const sweepId = `import-${stamp}`;

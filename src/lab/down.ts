@@ -65,7 +65,7 @@ export async function labDown(dir: string, log: Logger): Promise<'removed' | 'no
   for (const ns of state.netns) await attempt(`deleting namespace ${ns}`, () => deleteNetns(ns));
   if (state.bridge) await attempt(`deleting bridge ${layout.bridge}`, () => deleteLink(layout.bridge));
   if (problems.length > 0) {
-    throw new RuntimeError(`lab only partly removed (${problems.join('; ')}); ${layout.dir} kept — fix that, then run \`migbench lab down\` again`);
+    throw new RuntimeError(`lab only partly removed (${problems.join('; ')}); ${layout.dir} kept`, `fix that, then run \`migbench lab down\` again`);
   }
   rmSync(layout.dir, { recursive: true, force: true });
   return 'removed';

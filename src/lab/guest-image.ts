@@ -37,7 +37,7 @@ const PACKAGE_OF: Readonly<Record<string, string>> = { dropbear: 'dropbear-bin',
 export function findGuestKernel(): { path: string; version: string } {
   const kernels = existsSync('/boot') ? readdirSync('/boot').filter((f) => /^vmlinuz-/.test(f)) : [];
   const newest = kernels.sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).at(-1);
-  if (!newest) throw new InputError('no guest kernel: /boot has no vmlinuz-* — install one with: apt-get install linux-image-amd64');
+  if (!newest) throw new InputError('no guest kernel: /boot has no vmlinuz-*', 'install one with: apt-get install linux-image-amd64');
   return { path: join('/boot', newest), version: newest.replace(/^vmlinuz-/, '') };
 }
 
@@ -74,7 +74,7 @@ function dirsOf(path: string, seen: Set<string>): CpioEntry[] {
 
 /** A static build of one of migbench's C programs, for the guest (which has no libraries of its own). */
 export async function buildStatic(source: string, out: string): Promise<void> {
-  if (!findBinary('gcc')) throw new InputError('gcc is missing: the lab builds static programs for its guest — apt-get install gcc libc6-dev');
+  if (!findBinary('gcc')) throw new InputError('gcc is missing: the lab builds static programs for its guest', 'apt-get install gcc libc6-dev');
   await sh('gcc', ['-O2', '-std=gnu99', '-static', '-o', out, assetPath(source)]);
 }
 
@@ -82,16 +82,16 @@ export async function buildStatic(source: string, out: string): Promise<void> {
 export async function makeGuestHostKey(file: string): Promise<string> {
   await sh('dropbearkey', ['-t', 'ed25519', '-f', file]);
   const pub = (await sh('dropbearkey', ['-y', '-f', file])).split('\n').find((l) => l.startsWith('ssh-ed25519 '));
-  if (!pub) throw new InputError('dropbearkey printed no public key — is dropbear-bin installed?');
+  if (!pub) throw new InputError('dropbearkey printed no public key', 'is dropbear-bin installed?');
   return pub.split(/\s+/).slice(0, 2).join(' ');
 }
 
 export async function buildInitramfs(layout: LabLayout, kernelVersion: string, parts: { memwriter: string; udpecho: string; hostKey: string }): Promise<Buffer> {
   const busybox = readFileSync('/bin/busybox');
-  if (!isStaticElf(busybox)) throw new InputError('/bin/busybox is not statically linked — install the static one: apt-get install busybox-static');
+  if (!isStaticElf(busybox)) throw new InputError('/bin/busybox is not statically linked', 'install the static one: apt-get install busybox-static');
   const programs = DYNAMIC_PROGRAMS.map((p) => ({ ...p, path: findBinary(p.name) }));
   const missing = programs.find((p) => !p.path);
-  if (missing) throw new InputError(`${missing.name} is missing: the lab guest needs it — apt-get install ${PACKAGE_OF[missing.name]}`);
+  if (missing) throw new InputError(`${missing.name} is missing: the lab guest needs it`, `apt-get install ${PACKAGE_OF[missing.name]}`);
   const modules = await guestModules(kernelVersion, GUEST_MODULES);
   const seen = new Set<string>();
   const entries: CpioEntry[] = [

@@ -33,7 +33,7 @@ export function loadOrder(deps: Map<string, string[]>, wanted: readonly string[]
   };
   for (const name of wanted) {
     const path = byName.get(name);
-    if (!path) throw new InputError(`kernel module ${name} not found in modules.dep — the guest kernel needs it as a module`);
+    if (!path) throw new InputError(`kernel module ${name} not found in modules.dep`, `the guest kernel needs it as a module`);
     visit(path);
   }
   return order;
@@ -42,7 +42,7 @@ export function loadOrder(deps: Map<string, string[]>, wanted: readonly string[]
 export async function guestModules(kernelVersion: string, wanted: readonly string[]): Promise<KernelModule[]> {
   const dir = join('/lib/modules', kernelVersion);
   if (!existsSync(join(dir, 'modules.dep'))) {
-    throw new InputError(`no ${dir}/modules.dep: the guest kernel's modules are missing — install its package (apt-get install linux-image-amd64)`);
+    throw new InputError(`no ${dir}/modules.dep: the guest kernel's modules are missing`, `install its package (apt-get install linux-image-amd64)`);
   }
   const order = loadOrder(parseModulesDep(readFileSync(join(dir, 'modules.dep'), 'utf8')), wanted);
   const modules: KernelModule[] = [];
@@ -52,7 +52,7 @@ export async function guestModules(kernelVersion: string, wanted: readonly strin
     if (rel.endsWith('.ko')) data = readFileSync(file);
     else if (rel.endsWith('.ko.xz')) data = await shBytes('xz', ['-dc', file]);
     else if (rel.endsWith('.ko.zst')) data = await shBytes('zstd', ['-dc', file]);
-    else throw new InputError(`kernel module ${file} has a compression migbench does not unpack`);
+    else throw new InputError(`kernel module ${file} has a compression migbench does not unpack`, 'install the kernel package whose modules are .ko, .ko.xz or .ko.zst');
     modules.push({ name: moduleName(rel), data });
   }
   return modules;

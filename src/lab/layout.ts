@@ -102,19 +102,19 @@ export class LabLayout {
 
 function validateSettings(s: LabSettings): void {
   if (!/^[a-z][a-z0-9]{0,5}$/.test(s.prefix)) {
-    throw new InputError(`lab prefix "${s.prefix}" must be 1-6 lower-case letters or digits, starting with a letter (it becomes interface names)`);
+    throw new InputError(`lab prefix "${s.prefix}" must be 1-6 lower-case letters or digits, starting with a letter`, 'it becomes interface names; choose another --prefix');
   }
   const octets = s.subnet.split('.');
   if (octets.length !== 3 || octets.some((o) => !/^\d{1,3}$/.test(o) || Number(o) > 255)) {
-    throw new InputError(`lab subnet "${s.subnet}" must be the first three octets of a private /24, e.g. 10.77.0`);
+    throw new InputError(`lab subnet "${s.subnet}" must be the first three octets of a private /24`, 'e.g. --subnet 10.77.0');
   }
   const [a, b] = octets.map(Number) as [number, number];
   const isPrivate = a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
-  if (!isPrivate) throw new InputError(`lab subnet ${s.subnet}.0/24 is not a private range — use 10.x.y, 172.16-31.y or 192.168.y`);
+  if (!isPrivate) throw new InputError(`lab subnet ${s.subnet}.0/24 is not a private range`, `use 10.x.y, 172.16-31.y or 192.168.y`);
   if (!s.dir.startsWith('/') || s.dir === '/' || /[\s'"\\]/.test(s.dir) || s.dir.startsWith('/run')) {
-    throw new InputError(`lab dir "${s.dir}" must be an absolute path without spaces or quotes, outside /run (each lab host mounts its own /run)`);
+    throw new InputError(`lab dir "${s.dir}" must be an absolute path without spaces or quotes, outside /run`, 'each lab host mounts its own /run; choose another --dir');
   }
   if (!Number.isInteger(s.guestMemoryMiB) || s.guestMemoryMiB < 64 || s.guestMemoryMiB > 8192) {
-    throw new InputError(`guest memory ${s.guestMemoryMiB} MiB is out of range — use 64 to 8192`);
+    throw new InputError(`guest memory ${s.guestMemoryMiB} MiB is out of range`, `use 64 to 8192`);
   }
 }

@@ -11,7 +11,7 @@ export interface LocalResult {
 export async function sh(file: string, args: readonly string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<string> {
   const res = await shTry(file, args, opts);
   if (res.exitCode !== 0) {
-    throw new RuntimeError(`\`${file} ${args.join(' ')}\` failed: ${firstLine(res.stderr) || firstLine(res.stdout) || `exit status ${res.exitCode}`}`);
+    throw new RuntimeError(`\`${file} ${args.join(' ')}\` failed: ${firstLine(res.stderr) || firstLine(res.stdout) || `exit status ${res.exitCode}`}`, 'see docs/lab.md for what the lab needs on this machine');
   }
   return res.stdout;
 }
@@ -35,6 +35,6 @@ export function inHost(pid: number, file: string, args: readonly string[], opts?
 /** Runs a command and returns its stdout as bytes (decompressors). */
 export async function shBytes(file: string, args: readonly string[]): Promise<Buffer> {
   const res = await execa(file, args, { reject: false, encoding: 'buffer', stdin: 'ignore', timeout: 60_000 });
-  if (res.exitCode !== 0) throw new RuntimeError(`\`${file} ${args.join(' ')}\` failed: ${firstLine(Buffer.from(res.stderr).toString())}`);
+  if (res.exitCode !== 0) throw new RuntimeError(`\`${file} ${args.join(' ')}\` failed: ${firstLine(Buffer.from(res.stderr).toString())}`, 'see docs/lab.md for what the lab needs on this machine');
   return Buffer.from(res.stdout);
 }

@@ -15,11 +15,11 @@ export async function checkSubnetFree(layout: LabLayout): Promise<void> {
   const prefix = `${layout.settings.subnet}.`;
   for (const a of addrs) {
     const used = a.addr_info?.find((i) => i.local?.startsWith(prefix));
-    if (used) throw new InputError(`subnet ${layout.settings.subnet}.0/24 is already used on ${a.ifname} (${used.local}) — choose another with --subnet`);
+    if (used) throw new InputError(`subnet ${layout.settings.subnet}.0/24 is already used on ${a.ifname} (${used.local})`, `choose another with --subnet`);
   }
-  if (await linkExists(layout.bridge)) throw new InputError(`interface ${layout.bridge} already exists — choose another --prefix, or run \`migbench lab down\` if it is a lab's`);
+  if (await linkExists(layout.bridge)) throw new InputError(`interface ${layout.bridge} already exists`, `choose another --prefix, or run \`migbench lab down\` if it is a lab's`);
   for (const h of HOST_KEYS) {
-    if (netnsExists(layout.netns(h))) throw new InputError(`network namespace ${layout.netns(h)} already exists — choose another --prefix, or run \`migbench lab down\``);
+    if (netnsExists(layout.netns(h))) throw new InputError(`network namespace ${layout.netns(h)} already exists`, `choose another --prefix, or run \`migbench lab down\``);
   }
 }
 
@@ -61,7 +61,7 @@ export async function wireHost(layout: LabLayout, h: HostKey): Promise<void> {
 export async function verifyRoute(layout: LabLayout, ip: string): Promise<void> {
   const routes = JSON.parse(await sh('ip', ['-j', 'route', 'get', ip])) as Array<{ dev?: string }>;
   const dev = routes[0]?.dev;
-  if (dev !== layout.bridge) throw new RuntimeError(`route to lab address ${ip} goes through ${dev ?? 'nothing'}, not ${layout.bridge} — refusing to continue; check for a conflicting route`);
+  if (dev !== layout.bridge) throw new RuntimeError(`route to lab address ${ip} goes through ${dev ?? 'nothing'}, not ${layout.bridge}`, `refusing to continue; check for a conflicting route`);
 }
 
 export async function deleteNetns(name: string): Promise<void> {

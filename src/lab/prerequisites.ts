@@ -30,13 +30,13 @@ export function findBinary(name: string): string | undefined {
 }
 
 export function requireRoot(what: string): void {
-  if (process.getuid?.() !== 0) throw new InputError(`${what} needs root (network namespaces, bridges, libvirtd) — run it with sudo`);
+  if (process.getuid?.() !== 0) throw new InputError(`${what} needs root (network namespaces, bridges, libvirtd)`, `run it with sudo`);
 }
 
 export function checkPrerequisites(): void {
   const missing = NEEDS.filter(([bin]) => !findBinary(bin));
   if (missing.length > 0) {
     const pkgs = [...new Set(missing.map(([, p]) => p))].join(' ');
-    throw new InputError(`missing ${missing.map(([b]) => b).join(', ')} — install them: apt-get install ${pkgs} (docs/lab.md)`);
+    throw new InputError(`missing ${missing.map(([b]) => b).join(', ')}`, `install them: apt-get install ${pkgs} (docs/lab.md)`);
   }
 }

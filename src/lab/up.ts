@@ -39,9 +39,9 @@ export async function labUp(settings: LabSettings, log: Logger, opts: LabUpOptio
   if (existing) {
     const status = await inspectLab(layout.dir);
     if (status.healthy) return 'already-up';
-    throw new InputError(`a lab in ${layout.dir} is partly up (${status.problems.join('; ')}) — run \`migbench lab down${dirFlag(layout)}\` first`);
+    throw new InputError(`a lab in ${layout.dir} is partly up (${status.problems.join('; ')})`, `run \`migbench lab down${dirFlag(layout)}\` first`);
   }
-  if (existsSync(layout.dir)) throw new InputError(`${layout.dir} exists but is not a lab folder — remove it or choose another with --dir`);
+  if (existsSync(layout.dir)) throw new InputError(`${layout.dir} exists but is not a lab folder`, `remove it or choose another with --dir`);
   checkPrerequisites();
   await checkSubnetFree(layout);
 
@@ -87,7 +87,7 @@ export async function labUp(settings: LabSettings, log: Logger, opts: LabUpOptio
       for (const [from, to] of [[0, 1], [1, 0]] as const) {
         const peer = [hosts.a, hosts.b][to]!;
         const name = (await run(remotes[from]!, ['virsh', '-c', peer.libvirtUri, 'hostname'], { timeoutMs: 30_000 })).trim();
-        if (name !== peer.name) throw new RuntimeError(`${remotes[from]!.name} reached "${name}" through ${peer.libvirtUri}, expected ${peer.name}`);
+        if (name !== peer.name) throw new RuntimeError(`${remotes[from]!.name} reached "${name}" through ${peer.libvirtUri}, expected ${peer.name}`, 'run `migbench lab down`, then `migbench lab up` again');
       }
       step('probing QEMU capabilities on both hosts (cached for the first migration)');
       await Promise.all(virshes.map((v) => v.run(['domcapabilities', '--virttype', 'qemu'], { timeoutMs: 120_000 })));
@@ -107,10 +107,10 @@ export async function labUp(settings: LabSettings, log: Logger, opts: LabUpOptio
     step(`lab up; hosts file ${layout.hostsFile}`);
     return 'created';
   } catch (err) {
-    if (opts.keepOnFailure) throw new RuntimeError(`lab up failed: ${errorMessage(err)} — the half-built lab is kept in ${layout.dir}; remove it with \`migbench lab down${dirFlag(layout)}\``, { cause: err });
+    if (opts.keepOnFailure) throw new RuntimeError(`lab up failed: ${errorMessage(err)}`, `the half-built lab is kept in ${layout.dir}; remove it with \`migbench lab down${dirFlag(layout)}\``, { cause: err });
     log.error({ err: errorMessage(err) }, 'lab up failed; removing what was built');
     await labDown(layout.dir, log).catch((e: unknown) => log.error({ err: errorMessage(e) }, 'lab down after the failure failed too'));
-    throw new RuntimeError(`lab up failed: ${errorMessage(err)} — rerun with --keep-on-failure to inspect ${layout.dir}`, { cause: err });
+    throw new RuntimeError(`lab up failed: ${errorMessage(err)}`, `rerun with --keep-on-failure to inspect ${layout.dir}`, { cause: err });
   }
 }
 
@@ -135,7 +135,7 @@ async function waitForLibvirt(virsh: Virsh, timeoutMs: number): Promise<void> {
   for (;;) {
     const res = await virsh.exec(['uri'], { timeoutMs: 10_000 });
     if (res.code === 0) return;
-    if (Date.now() > until) throw new RuntimeError(`${(virsh.host as Host).name}: libvirtd does not answer: ${res.stderr.trim()}`);
+    if (Date.now() > until) throw new RuntimeError(`${(virsh.host as Host).name}: libvirtd does not answer: ${res.stderr.trim()}`, 'see its log in the lab folder (docs/lab.md), then `migbench lab down` and `lab up`');
     await sleep(200);
   }
 }
@@ -146,5 +146,5 @@ async function waitForSerialLine(file: string, line: string, timeoutMs: number):
     if (existsSync(file) && readFileSync(file, 'utf8').includes(line)) return;
     await sleep(200);
   }
-  throw new RuntimeError(`the guest did not print "${line}" within ${timeoutMs / 1000} s — see its console log ${file}`);
+  throw new RuntimeError(`the guest did not print "${line}" within ${timeoutMs / 1000} s`, `see its console log ${file}`);
 }

@@ -22,7 +22,7 @@ export async function measureClockOffset(host: Host, samples = 7): Promise<Clock
     for (let i = 0; i < samples; i++) {
       const line = new Promise<string>((resolve, reject) => {
         waiting = resolve;
-        setTimeout(() => reject(new RuntimeError(`${host.name}: no answer to a clock query within 10 s`)), 10_000).unref();
+        setTimeout(() => reject(new RuntimeError(`${host.name}: no answer to a clock query within 10 s`, 'check that the host is not overloaded and python3 or date answers there')), 10_000).unref();
       });
       const sent = performance.now();
       proc.write('\n');

@@ -1,6 +1,7 @@
 // Parses `virsh domjobinfo` output: the `--rawstats` form (typed parameter names and exact integers) and the
 // human table (labels, values rounded to 3 decimals with units). Both become one JobInfo keyed by the
 // rawstats parameter names (libvirt's VIR_DOMAIN_JOB_* names), so the rest of migbench never sees the format.
+import { RuntimeError } from '../errors.js';
 
 export type JobType = 'none' | 'bounded' | 'unbounded' | 'completed' | 'failed' | 'cancelled' | 'unknown';
 
@@ -68,12 +69,13 @@ const UNIT_FACTORS: Readonly<Record<string, number>> = {
   B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40, PiB: 2 ** 50, EiB: 2 ** 60,
 };
 
-export class JobInfoParseError extends Error {}
+/** A host (or a file) gave text that is no `virsh domjobinfo` table: a user or host problem, exit 1. */
+export class JobInfoParseError extends RuntimeError {}
 
 export function parseJobInfo(text: string): JobInfo {
   const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
   const typeLine = lines.find((l) => l.startsWith('Job type:'));
-  if (!typeLine) throw new JobInfoParseError('no "Job type:" line — this is not virsh domjobinfo output');
+  if (!typeLine) throw new JobInfoParseError('no "Job type:" line: this is not virsh domjobinfo output', 'check that `virsh domjobinfo` works on the host (docs/old-hosts-and-import.md)');
   const typeValue = typeLine.slice('Job type:'.length).trim();
   return /^\d+$/.test(typeValue) ? parseRaw(lines, Number(typeValue)) : parseHuman(lines, typeValue);
 }

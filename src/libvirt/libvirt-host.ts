@@ -84,7 +84,7 @@ export class LibvirtHost {
       }
       const why = firstLine(res.stderr) || `exit ${res.code}`;
       if (Date.now() + wait > until) {
-        throw new RuntimeError(`${this.spec.name}: libvirtd has not answered for ${Math.round(budgetMs / 1000)} s (${why}) — start it (systemctl start libvirtd), then continue with migbench run --resume`);
+        throw new RuntimeError(`${this.spec.name}: libvirtd has not answered for ${Math.round(budgetMs / 1000)} s (${why})`, `start it (systemctl start libvirtd), then continue with migbench run --resume`);
       }
       log.warn({ host: this.spec.name, err: why, retryInMs: wait }, 'libvirtd does not answer; waiting');
       await sleep(wait);

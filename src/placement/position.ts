@@ -21,12 +21,12 @@ export async function positionDomain(
   const where = runningOn ? undefined : await locateDomain(hosts, domain);
   const from = runningOn ?? where!.runningOn;
   if (from === target) return 'already-there';
-  if (!from) throw new RuntimeError(`domain ${domain} must run on exactly one host before a trial (${describeStates(where!)}) — start it on one host, or destroy the extra copy`);
+  if (!from) throw new RuntimeError(`domain ${domain} must run on exactly one host before a trial (${describeStates(where!)})`, `start it on one host, or destroy the extra copy`);
   log.info({ from: from.spec.name, to: target.spec.name }, 'moving the VM to the next trial\'s source (not measured)');
   const args = migrateArgs({ domain, strategy: STRATEGIES.precopy, destinationUri: target.spec.libvirtUri, migrateUri: target.spec.migrateUri });
   const res = await from.virsh.exec(args, { timeoutMs });
   if (res.code !== 0) {
-    throw new RuntimeError(`could not move domain ${domain} from ${from.spec.name} to ${target.spec.name}: ${virshError(res.stderr) || `exit status ${res.code}`} — check both hosts with virsh, then run again`);
+    throw new RuntimeError(`could not move domain ${domain} from ${from.spec.name} to ${target.spec.name}: ${virshError(res.stderr) || `exit status ${res.code}`}`, `check both hosts with virsh, then run again`);
   }
   return 'moved';
 }

@@ -48,12 +48,12 @@ export async function settleDomain(hosts: readonly [LibvirtHost, LibvirtHost], d
     if (!other || !isActive(other)) return { runningOn: where.runningOn, actions };
   }
   if (where.states.every((s) => s.state === undefined)) {
-    throw new RuntimeError(`domain ${domain} not found on any host (${describeStates(where)}) — check "domain" in the hosts file against \`virsh list --all\``);
+    throw new RuntimeError(`domain ${domain} not found on any host (${describeStates(where)})`, `check "domain" in the hosts file against \`virsh list --all\``);
   }
   const running = where.states.filter((s) => s.state?.state === 'running');
   const paused = where.states.filter((s) => s.state?.state === 'paused');
   if (running.length === 0 && paused.length === 0) {
-    throw new RuntimeError(`${domain} is not running on either host (${describeStates(where)}) — start it on one host (virsh start ${domain}), then run again (--resume to continue a sweep)`);
+    throw new RuntimeError(`${domain} is not running on either host (${describeStates(where)})`, `start it on one host (virsh start ${domain}), then run again (--resume to continue a sweep)`);
   }
   log.warn({ states: describeStates(where) }, 'the VM is not running on exactly one host; settling it');
 
@@ -66,21 +66,21 @@ export async function settleDomain(hosts: readonly [LibvirtHost, LibvirtHost], d
       const source = broken.host;
       const target = peer.host;
       if (!source.postcopyResume) {
-        throw new RuntimeError(`post-copy migration of ${domain} broke (${describeStates(where)}) and ${source.spec.name}'s libvirt cannot resume it (no virsh migrate --postcopy-resume) — recover it by hand`);
+        throw new RuntimeError(`post-copy migration of ${domain} broke (${describeStates(where)}) and ${source.spec.name}'s libvirt cannot resume it (no virsh migrate --postcopy-resume)`, `recover it by hand`);
       }
       const res = await source.virsh.exec(['migrate', '--live', '--postcopy', '--postcopy-resume', `--domain=${domain}`, `--desturi=${target.spec.libvirtUri}`], { timeoutMs: jobWaitMs });
       actions.push(`${source.spec.name}: virsh migrate --postcopy-resume → ${res.code === 0 ? 'ok' : res.stderr.trim()}`);
       where = await locateDomain(hosts, domain);
       if (where.runningOn && !isActive(where.states.find((s) => s.host !== where.runningOn)!)) return { runningOn: where.runningOn, actions };
-      throw new RuntimeError(`post-copy migration of ${domain} broke and could not be resumed (${describeStates(where)}) — recover it by hand`);
+      throw new RuntimeError(`post-copy migration of ${domain} broke and could not be resumed (${describeStates(where)})`, `recover it by hand`);
     }
     // The peer is gone: the guest's memory was split between the two, half of it is lost. This copy can never run.
     await broken.host.virsh.exec(['destroy', `--domain=${domain}`]);
     actions.push(`${broken.host.spec.name}: destroyed the paused copy left by a post-copy migration whose destination died`);
-    throw new RuntimeError(`the VM ${domain} was lost: its post-copy migration failed after the switch and the destination copy is gone; the unrunnable paused copy on ${broken.host.spec.name} was destroyed — start ${domain} again (virsh start) and rerun with --resume`);
+    throw new RuntimeError(`the VM ${domain} was lost: its post-copy migration failed after the switch and the destination copy is gone; the unrunnable paused copy on ${broken.host.spec.name} was destroyed`, `start ${domain} again (virsh start) and rerun with --resume`);
   }
   if (running.length === 2) {
-    throw new RuntimeError(`${domain} runs on both hosts (${describeStates(where)}) — destroy the stale copy by hand before measuring`);
+    throw new RuntimeError(`${domain} runs on both hosts (${describeStates(where)})`, `destroy the stale copy by hand before measuring`);
   }
   if (running.length === 0 && paused.length === 1) {
     const p = paused[0]!;
@@ -96,5 +96,5 @@ export async function settleDomain(hosts: readonly [LibvirtHost, LibvirtHost], d
     actions.push(`${stale.host.spec.name}: destroyed a paused incoming copy while the guest runs on ${running[0]!.host.spec.name}`);
     return { runningOn: running[0]!.host, actions };
   }
-  throw new RuntimeError(`${domain} could not be brought to run on exactly one host (${describeStates(where)}) — settle it by hand (virsh resume/destroy/start), then run again`);
+  throw new RuntimeError(`${domain} could not be brought to run on exactly one host (${describeStates(where)})`, `settle it by hand (virsh resume/destroy/start), then run again`);
 }

@@ -53,7 +53,7 @@ export function parseShard(text: string): Shard {
   const m = /^(\d{1,4})\/(\d{1,4})$/.exec(text.trim());
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count) throw new InputError(`--shard "${text}" must be i/n with 1 ≤ i ≤ n, e.g. --shard 2/4 for the second of four machines`);
+  if (!m || count < 1 || index < 1 || index > count) throw new InputError(`--shard "${text}" must be i/n with 1 ≤ i ≤ n`, 'e.g. --shard 2/4 for the second of four machines');
   return { index, count };
 }
 

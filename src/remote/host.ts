@@ -76,7 +76,7 @@ export class RemoteCommandError extends RuntimeError {
     readonly result: ExecResult,
   ) {
     const why = firstLine(result.stderr) || firstLine(result.stdout) || `exit status ${result.code ?? result.signal}`;
-    super(`${host}: \`${argv.slice(0, 3).join(' ')}\` failed: ${why}`);
+    super(`${host}: \`${argv.slice(0, 3).join(' ')}\` failed: ${why}`, 'see sweep.log for the whole answer; `migbench doctor` checks the host');
   }
 }
 

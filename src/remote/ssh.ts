@@ -12,10 +12,11 @@ export type SshFailure = 'unreachable' | 'auth' | 'host-key' | 'lost' | 'timeout
 export class SshError extends RuntimeError {
   constructor(
     readonly kind: SshFailure,
-    message: string,
+    problem: string,
+    fix: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(problem, fix, options);
   }
 }
 
@@ -92,7 +93,7 @@ export class SshHost implements Host {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         channel.close();
-        reject(new SshError('timeout', `${this.name}: \`${argv.slice(0, 3).join(' ')}\` did not finish within ${Math.round(timeoutMs / 1000)} s`));
+        reject(new SshError('timeout', `${this.name}: \`${argv.slice(0, 3).join(' ')}\` did not finish within ${Math.round(timeoutMs / 1000)} s`, 'check that the host is not overloaded; a longer timeout in the experiment gives it more time'));
       }, timeoutMs);
     });
     try {
@@ -133,7 +134,7 @@ export class SshHost implements Host {
   forward(address: string, port: number): Promise<NodeJS.ReadableStream & NodeJS.WritableStream> {
     return new Promise((resolve, reject) => {
       this.client.forwardOut('127.0.0.1', 0, address, port, (err, stream) => {
-        if (err) reject(new SshError('unreachable', `${this.name} cannot open a connection to ${address}:${port}: ${err.message}`));
+        if (err) reject(new SshError('unreachable', `${this.name} cannot open a connection to ${address}:${port}: ${err.message}`, 'check that sshd allows TCP forwarding (AllowTcpForwarding) on the host it goes through'));
         else resolve(stream);
       });
     });
@@ -147,7 +148,7 @@ export class SshHost implements Host {
     return new Promise<OpenChannel>((resolveOpen, rejectOpen) => {
       this.client.exec(line, (err, ch) => {
         if (err) {
-          rejectOpen(this.connected ? new SshError('lost', `${this.name}: cannot open a channel: ${err.message}`) : this.lostError());
+          rejectOpen(this.connected ? new SshError('lost', `${this.name}: cannot open a channel: ${err.message}`, 'raise MaxSessions in the host\'s sshd_config, or check the host') : this.lostError());
           return;
         }
         this.channels.add(ch);
@@ -194,7 +195,7 @@ export class SshHost implements Host {
   }
 
   private lostError(): SshError {
-    return new SshError('lost', `${this.name}: SSH connection lost (${this.lostReason ?? 'closed'}) — check the host and the network, then run again`);
+    return new SshError('lost', `${this.name}: SSH connection lost (${this.lostReason ?? 'closed'})`, `check the host and the network, then run again`);
   }
 
   async close(): Promise<void> {
@@ -214,7 +215,7 @@ function connectConfig(spec: HostSpec): { ssh: ConnectConfig; known: ReturnType<
   try {
     knownText = readFileSync(s.knownHosts, 'utf8');
   } catch {
-    throw new InputError(`${spec.name}: known_hosts file ${s.knownHosts} cannot be read — set ssh.known_hosts in the hosts file, or create it with ssh-keyscan after checking the fingerprint`);
+    throw new InputError(`${spec.name}: known_hosts file ${s.knownHosts} cannot be read`, `set ssh.known_hosts in the hosts file, or create it with ssh-keyscan after checking the fingerprint`);
   }
   const known = findHostKeys(knownText, spec.address, s.port);
   const ssh: ConnectConfig = {
@@ -233,12 +234,12 @@ function connectConfig(spec: HostSpec): { ssh: ConnectConfig; known: ReturnType<
     try {
       ssh.privateKey = readFileSync(s.key);
     } catch {
-      throw new InputError(`${spec.name}: SSH key ${s.key} cannot be read — set ssh.key in the hosts file to your private key file`);
+      throw new InputError(`${spec.name}: SSH key ${s.key} cannot be read`, `set ssh.key in the hosts file to your private key file`);
     }
   }
   if (s.agent) {
     if (!process.env.SSH_AUTH_SOCK && s.key === undefined) {
-      throw new InputError(`${spec.name}: no SSH key given and no agent running (SSH_AUTH_SOCK is unset) — set ssh.key in the hosts file or start ssh-agent`);
+      throw new InputError(`${spec.name}: no SSH key given and no agent running (SSH_AUTH_SOCK is unset)`, `set ssh.key in the hosts file or start ssh-agent`);
     }
     if (process.env.SSH_AUTH_SOCK) ssh.agent = process.env.SSH_AUTH_SOCK;
   }
@@ -256,7 +257,8 @@ function describeConnectError(
   if (rejectedKey && known.keys.length === 0) {
     return new SshError(
       'host-key',
-      `${where}: unknown host: ${knownHostsName(spec.address, spec.ssh.port)} is not in ${spec.ssh.knownHosts}; it presented ${fingerprint(rejectedKey)} — check that fingerprint on the host (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then add it: ssh-keyscan -p ${spec.ssh.port} ${spec.address} >> ${spec.ssh.knownHosts}`,
+      `${where}: unknown host: ${knownHostsName(spec.address, spec.ssh.port)} is not in ${spec.ssh.knownHosts}; it presented ${fingerprint(rejectedKey)}`,
+      `check that fingerprint on the host (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then add it: ssh-keyscan -p ${spec.ssh.port} ${spec.address} >> ${spec.ssh.knownHosts}`,
     );
   }
   if (rejectedKey) {
@@ -265,28 +267,31 @@ function describeConnectError(
     return new SshError(
       'host-key',
       revoked
-        ? `${where}: host key ${fingerprint(rejectedKey)} is marked @revoked in ${spec.ssh.knownHosts} — do not connect; find out why the host has this key`
-        : `${where}: HOST KEY MISMATCH: the host presented ${fingerprint(rejectedKey)}, ${spec.ssh.knownHosts} expects ${expected} — if the host was reinstalled, remove its old line (ssh-keygen -R ${spec.address} -f ${spec.ssh.knownHosts}) and add the new key after checking it`,
+        ? `${where}: host key ${fingerprint(rejectedKey)} is marked @revoked in ${spec.ssh.knownHosts}`
+        : `${where}: HOST KEY MISMATCH: the host presented ${fingerprint(rejectedKey)}, ${spec.ssh.knownHosts} expects ${expected}`,
+      revoked
+        ? 'do not connect; find out why the host has this key'
+        : `if the host was reinstalled, remove its old line (ssh-keygen -R ${spec.address} -f ${spec.ssh.knownHosts}) and add the new key after checking it`,
     );
   }
   if (/encrypted private/i.test(err.message) || /passphrase/i.test(err.message)) {
-    return new InputError(`${where}: SSH key ${spec.ssh.key} is encrypted — load it into ssh-agent and drop ssh.key, or use a key without passphrase`);
+    return new InputError(`${where}: SSH key ${spec.ssh.key} is encrypted`, `load it into ssh-agent and drop ssh.key, or use a key without passphrase`);
   }
   if (/privateKey|private key/i.test(err.message)) {
-    return new InputError(`${where}: SSH key ${spec.ssh.key} is not a usable private key (${err.message}) — point ssh.key at an OpenSSH private key`);
+    return new InputError(`${where}: SSH key ${spec.ssh.key} is not a usable private key (${err.message})`, `point ssh.key at an OpenSSH private key`);
   }
   switch (err.level) {
     case 'client-authentication':
-      return new SshError('auth', `${where}: authentication refused for user ${spec.ssh.user} with ${spec.ssh.key ? `key ${spec.ssh.key}` : "the agent's keys"} — add the public key to ~${spec.ssh.user}/.ssh/authorized_keys on the host, or fix ssh.user / ssh.key`);
+      return new SshError('auth', `${where}: authentication refused for user ${spec.ssh.user} with ${spec.ssh.key ? `key ${spec.ssh.key}` : "the agent's keys"}`, `add the public key to ~${spec.ssh.user}/.ssh/authorized_keys on the host, or fix ssh.user / ssh.key`);
     case 'client-timeout':
-      return new SshError('unreachable', `${where}: unreachable: no SSH handshake within ${spec.ssh.connectTimeoutMs / 1000} s — check the address, routing and firewall`);
+      return new SshError('unreachable', `${where}: unreachable: no SSH handshake within ${spec.ssh.connectTimeoutMs / 1000} s`, `check the address, routing and firewall`);
     case 'client-dns':
-      return new SshError('unreachable', `${where}: cannot resolve ${spec.address} — fix the address in the hosts file`);
+      return new SshError('unreachable', `${where}: cannot resolve ${spec.address}`, `fix the address in the hosts file`);
     case 'client-socket': {
       const reason = err.code === 'ECONNREFUSED' ? 'connection refused (is sshd running on that port?)' : (err.code ?? err.message);
-      return new SshError('unreachable', `${where}: unreachable: ${reason} — check the address and port in the hosts file`);
+      return new SshError('unreachable', `${where}: unreachable: ${reason}`, `check the address and port in the hosts file`);
     }
     default:
-      return new SshError('unreachable', `${where}: SSH connection failed: ${err.message} — check the host's sshd and the hosts file`);
+      return new SshError('unreachable', `${where}: SSH connection failed: ${err.message}`, `check the host's sshd and the hosts file`);
   }
 }

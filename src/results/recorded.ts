@@ -14,8 +14,8 @@ export function recordedTrials(dir: string): Set<number> {
   const indexes = parseTrials(whole).map((r) => Number(r.trial_index));
   const seen = new Set<number>();
   for (const i of indexes) {
-    if (!Number.isInteger(i)) throw new RuntimeError(`${file} has a row without a trial_index — it was not written by migbench`);
-    if (seen.has(i)) throw new RuntimeError(`${file} records trial ${i} twice — remove one of the rows, then resume`);
+    if (!Number.isInteger(i)) throw new RuntimeError(`${file} has a row without a trial_index`, `it was not written by migbench`);
+    if (seen.has(i)) throw new RuntimeError(`${file} records trial ${i} twice`, `remove one of the rows, then resume`);
     seen.add(i);
   }
   return seen;

@@ -26,7 +26,7 @@ export function readMeta(dir: string): SweepMeta {
   try {
     return JSON.parse(readFileSync(metaPath(dir), 'utf8')) as SweepMeta;
   } catch {
-    throw new InputError(`${dir} is not a migbench results folder (no readable sweep.json) — give the folder a sweep wrote, e.g. results/<sweep-id>`);
+    throw new InputError(`${dir} is not a migbench results folder (no readable sweep.json)`, `give the folder a sweep wrote, e.g. results/<sweep-id>`);
   }
 }
 

@@ -15,7 +15,7 @@ export class TrialsCsv {
     if (this.file.isEmpty) this.file.append(header);
     else if (firstBytes(path, Buffer.byteLength(header)) !== header) {
       this.file.close();
-      throw new RuntimeError(`${path} has other columns than this migbench writes (another version made it) — finish that sweep with the version that started it, or start a new sweep`);
+      throw new RuntimeError(`${path} has other columns than this migbench writes (another version made it)`, `finish that sweep with the version that started it, or start a new sweep`);
     }
   }
 

@@ -33,12 +33,12 @@ export function parseSla(spec: string): SlaRule[] {
   const rules: SlaRule[] = [];
   for (const text of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
     const m = /^(?:(mean|max|min|median):)?([a-z_]+)\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)$/.exec(text);
-    if (!m) throw new InputError(`--sla: cannot read "${text}" — write rules like max:downtime_ms<=300,total_time_ms<=20000 (aggregate mean|max|min|median, default mean)`);
+    if (!m) throw new InputError(`--sla: cannot read "${text}"`, `write rules like max:downtime_ms<=300,total_time_ms<=20000 (aggregate mean|max|min|median, default mean)`);
     const metric = m[2]!;
-    if (!NUMERIC.has(metric)) throw new InputError(`--sla: "${metric}" is not a numeric trials.csv column — use one such as downtime_ms, total_time_ms, switchover_ms, data_processed_bytes (docs/results.md lists them)`);
+    if (!NUMERIC.has(metric)) throw new InputError(`--sla: "${metric}" is not a numeric trials.csv column`, `use one such as downtime_ms, total_time_ms, switchover_ms, data_processed_bytes (docs/results.md lists them)`);
     rules.push({ text, aggregate: (m[1] as Aggregate | undefined) ?? 'mean', metric, op: m[3] as Comparison, limit: Number(m[4]) });
   }
-  if (rules.length === 0) throw new InputError('--sla is empty — give at least one rule, e.g. --sla max:downtime_ms<=300');
+  if (rules.length === 0) throw new InputError('--sla is empty', 'give at least one rule, e.g. --sla max:downtime_ms<=300');
   return rules;
 }
 

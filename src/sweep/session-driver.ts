@@ -3,7 +3,7 @@
 // the trial's source.
 import type { Experiment } from '../config/experiment.js';
 import { pairName } from '../config/hosts.js';
-import { RuntimeError } from '../errors.js';
+import { errorMessage, RuntimeError } from '../errors.js';
 import { settleDomain } from '../placement/settle.js';
 import type { Logger } from '../log/logger.js';
 import { harnessDeadlineMs } from '../trial/migration.js';
@@ -38,13 +38,13 @@ export function sessionDriver(session: Session, base: { sweepId: string; experim
       return runTrial(ctx, trial, source, destination);
     },
     async afterTrial(outcome) {
-      if (outcome.stopSweep) throw new RuntimeError(`stopping the sweep: ${outcome.stopSweep}`);
+      if (outcome.stopSweep) throw new RuntimeError(`stopping the sweep: ${outcome.stopSweep}`, 'see sweep.log; `migbench cleanup` settles the VM, `--resume` goes on');
       if (outcome.cleanupFailed) {
         // the journal still holds the undo command: try it now, over a fresh connection if need be
         try {
           await session.ensureHealthy(log);
         } catch (err) {
-          throw new RuntimeError(`stopping the sweep: ${outcome.cleanupFailed}; then: ${err instanceof Error ? err.message : String(err)}`);
+          throw new RuntimeError(`stopping the sweep: ${outcome.cleanupFailed}; then: ${errorMessage(err)}`, 'fix it by hand, then run `migbench cleanup`');
         }
       }
       for (const s of session.events.values()) s.forget(Date.now() - 60_000);

@@ -54,10 +54,10 @@ export function workDir(sweepId: string): string {
 export async function openSession(hosts: Hosts, experiment: Experiment, opts: SessionOptions, log: Logger): Promise<Session> {
   const needsGuest = experiment.loads.some((l) => l.kind === 'writer');
   if (needsGuest && !hosts.guest) {
-    throw new InputError(`the experiment has memwriter loads but ${hosts.file} has no guest: section — give the guest's address and SSH access (docs/hosts-file.md)`);
+    throw new InputError(`the experiment has memwriter loads but ${hosts.file} has no guest: section`, `give the guest's address and SSH access (docs/hosts-file.md)`);
   }
   if (experiment.probe && !hosts.guest) {
-    throw new InputError(`the experiment has a probe but ${hosts.file} has no guest: section — give the guest's address (the probe sends to its services)`);
+    throw new InputError(`the experiment has a probe but ${hosts.file} has no guest: section`, `give the guest's address (the probe sends to its services)`);
   }
   const undo: Array<() => Promise<unknown>> = [];
   const close = async () => {
@@ -83,7 +83,7 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
     // The doctor, quietly: a failed check stops the run before any host is touched.
     const checks = await runDoctor(hosts, { pair, experiment });
     const problem = firstFailure(checks);
-    if (problem) throw new RuntimeError(`not ready: ${problem}`);
+    if (problem) throw new RuntimeError(`not ready: ${problem.problem}`, problem.fix);
     facts.doctor = checks.filter((c) => c.status !== 'pass').map((c) => `${c.host}: ${c.check}: ${c.detail}`);
     const guards = new Map<string, HostGuard>();
     /** What the sweep keeps on a host for its whole length (uploaded helpers), per host name. */
@@ -102,7 +102,7 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
     for (const h of pair) {
       const r = await journal.replay(h.remote);
       cleaned.push(...r.undone);
-      if (r.failed.length) throw new RuntimeError(`could not undo what an earlier sweep left: ${r.failed.join('; ')} — fix it by hand, then run \`migbench cleanup\``);
+      if (r.failed.length) throw new RuntimeError(`could not undo what an earlier sweep left: ${r.failed.join('; ')}`, `fix it by hand, then run \`migbench cleanup\``);
     }
     const settled = await settleDomain(pair, hosts.domain, log);
     cleaned.push(...settled.actions);
@@ -217,7 +217,7 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
           // anything a trial could not undo (e.g. its connection broke) is undone now
           const r = await journal.replay(h.remote, sweepLong);
           done.push(...r.undone);
-          if (r.failed.length) throw new RuntimeError(`could not undo on ${h.spec.name}: ${r.failed.join('; ')} — fix it by hand`);
+          if (r.failed.length) throw new RuntimeError(`could not undo on ${h.spec.name}: ${r.failed.join('; ')}`, `fix it by hand`);
         }
         return done;
       },
@@ -250,15 +250,15 @@ async function chooseDelayMethod(pair: readonly LibvirtHost[], e: Experiment, lo
     if (missing.length === 0 && noIface.length === 0) return 'netem';
     if (want === 'netem') {
       if (missing.length > 0) {
-        throw new RuntimeError(`${missing.map((p) => p.h.spec.name).join(', ')}: tc netem is not available (${missing[0]!.detail}): the kernel lacks sch_netem — install its module (linux-modules-extra on Ubuntu) or use delay.method proxy`);
+        throw new RuntimeError(`${missing.map((p) => p.h.spec.name).join(', ')}: tc netem is not available (${missing[0]!.detail}): the kernel lacks sch_netem`, `install its module (linux-modules-extra on Ubuntu) or use delay.method proxy`);
       }
-      throw new RuntimeError(`${noIface.map((h) => h.spec.name).join(', ')}: no netem_interface in the hosts file — name the interface that carries the migration stream`);
+      throw new RuntimeError(`${noIface.map((h) => h.spec.name).join(', ')}: no netem_interface in the hosts file`, `name the interface that carries the migration stream`);
     }
     log.info({ why: missing.length > 0 ? `no sch_netem on ${missing.map((p) => p.h.spec.name).join(', ')}` : 'no netem_interface' }, 'delay method auto: using the delay relay');
   }
   for (const h of pair) {
     if (!(await hasProgram(h.remote, 'python3'))) {
-      throw new RuntimeError(`${h.spec.name}: the delay relay needs python3 on the hosts — install it (apt-get install python3-minimal) or use delay.method netem`);
+      throw new RuntimeError(`${h.spec.name}: the delay relay needs python3 on the hosts`, `install it (apt-get install python3-minimal) or use delay.method netem`);
     }
   }
   return 'proxy';

@@ -46,13 +46,13 @@ export async function startGuestLoad(
     await sleep(warmupS * 1000, undefined, { signal }).catch(() => undefined);
     const log = writer.log();
     const last = log.progress.at(-1);
-    if (!last) throw new RuntimeError(`guest: memwriter printed no progress during the ${warmupS} s warm-up`);
+    if (!last) throw new RuntimeError(`guest: memwriter printed no progress during the ${warmupS} s warm-up`, 'give the guest more memory or a longer warmup_s');
     const window = Math.min(2000, Math.max(200, warmupS * 500));
     const bytesPerS = rateBetween(log.progress, last.t - window, last.t);
     warmupMiBs = bytesPerS === undefined ? undefined : bytesPerS / 2 ** 20;
     const asked = load.unit === 'mib' ? load.rate : (load.rate * 4096) / 2 ** 20;
     if (asked > 0 && (warmupMiBs === undefined || warmupMiBs < asked * MIN_RATE_SHARE)) {
-      throw new RuntimeError(`guest: memwriter reached ${warmupMiBs?.toFixed(1) ?? 'no'} MiB/s during warm-up, below ${Math.round(MIN_RATE_SHARE * 100)}% of the asked ${asked.toFixed(1)} MiB/s — lower the load's rate for this guest`);
+      throw new RuntimeError(`guest: memwriter reached ${warmupMiBs?.toFixed(1) ?? 'no'} MiB/s during warm-up, below ${Math.round(MIN_RATE_SHARE * 100)}% of the asked ${asked.toFixed(1)} MiB/s`, `lower the load's rate for this guest`);
     }
   } catch (err) {
     await writer.stop();

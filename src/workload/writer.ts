@@ -27,7 +27,7 @@ export interface WriterSettings {
 export async function prepareWriter(guest: Host, workDir: string, binary?: string): Promise<PreparedWriter> {
   if (binary !== undefined) {
     if ((await guest.exec(['test', '-x', binary])).code !== 0) {
-      throw new RuntimeError(`guest: memwriter binary ${binary} (guest.memwriter in the hosts file) is not an executable there — fix the path or remove it`);
+      throw new RuntimeError(`guest: memwriter binary ${binary} (guest.memwriter in the hosts file) is not an executable there`, `fix the path or remove it`);
     }
     return { impl: 'binary', argv: [binary] };
   }
@@ -50,7 +50,7 @@ export async function prepareWriter(guest: Host, workDir: string, binary?: strin
     await upload(guest, file, readAsset('workload/memwriter.py'));
     return { impl: py, argv: [py, file] };
   }
-  throw new RuntimeError('guest: no way to run memwriter — the guest has no gcc/cc and no python3/python; install one, or set guest.memwriter to a prebuilt binary');
+  throw new RuntimeError('guest: no way to run memwriter', 'the guest has no gcc/cc and no python3/python; install one, or set guest.memwriter to a prebuilt binary');
 }
 
 export interface RunningWriter {
@@ -85,8 +85,8 @@ export function startWriter(guest: Host, prepared: PreparedWriter, s: WriterSett
     async waitReady(timeoutMs) {
       const until = Date.now() + timeoutMs;
       while (log.readyAt === undefined) {
-        if (exited) throw new RuntimeError(`guest: memwriter ended before it was ready (${exited})`);
-        if (Date.now() > until) throw new RuntimeError(`guest: memwriter did not finish touching its ${s.sizeMiB} MiB within ${timeoutMs / 1000} s — lower the load size`);
+        if (exited) throw new RuntimeError(`guest: memwriter ended before it was ready (${exited})`, 'give the guest more free memory than the load size');
+        if (Date.now() > until) throw new RuntimeError(`guest: memwriter did not finish touching its ${s.sizeMiB} MiB within ${timeoutMs / 1000} s`, `lower the load size`);
         await sleep(50);
       }
     },
