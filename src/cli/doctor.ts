@@ -1,6 +1,7 @@
 // `migbench doctor --hosts hosts.yaml [--experiment EXP]`: a row per check per host; exit 1 on any fail.
 import { loadExperiment } from '../config/experiment.js';
 import { loadHostPairs } from '../config/hosts.js';
+import type { Check } from '../doctor/check.js';
 import { runDoctor } from '../doctor/doctor.js';
 import { doctorTable } from '../doctor/report.js';
 import { EXIT } from '../errors.js';
@@ -9,9 +10,9 @@ import { resolveHostsFile } from './hosts-file.js';
 export async function doctorCommand(opts: { hosts?: string; experiment?: string }): Promise<number> {
   const pairs = loadHostPairs(resolveHostsFile(opts.hosts));
   const experiment = opts.experiment === undefined ? undefined : loadExperiment(opts.experiment);
-  const checks: Awaited<ReturnType<typeof runDoctor>> = [];
+  const checks: Check[] = [];
   for (const hosts of pairs) {
-    const mine = await runDoctor(hosts, { experiment });
+    const { checks: mine } = await runDoctor(hosts, { experiment });
     if (pairs.length > 1) process.stdout.write(`pair ${hosts.pair}:\n`);
     process.stdout.write(`${doctorTable(mine)}\n${pairs.length > 1 ? '\n' : ''}`);
     checks.push(...mine);

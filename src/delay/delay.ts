@@ -1,9 +1,11 @@
 // One interface over the two ways of delaying the migration stream: tc netem on the hosts' interfaces, or the
 // delay relay on the destination. A trial turns the delay on before migrating and off afterwards.
 import type { DelayOptions } from '../config/experiment.js';
-import { errorMessage, RuntimeError } from '../errors.js';
+import { RuntimeError } from '../errors.js';
 import type { Undo } from '../guard/journal.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
+import { Teardown } from '../guard/teardown.js';
+import { NO_INTERFACE_FIX } from './method.js';
 import { applyNetem, type AppliedNetem } from './netem.js';
 import { startRelay, type RelayReport } from './proxy.js';
 
@@ -57,16 +59,18 @@ export async function applyDelay(
 async function applyNetemDelay(oneWayMs: number, o: DelayOptions, source: DelayEnd, destination: DelayEnd, undo: Undo): Promise<ActiveDelay> {
   const ends = o.where === 'both' ? [source, destination] : o.where === 'source' ? [source] : [destination];
   const applied: AppliedNetem[] = [];
+  const undoNetem = new Teardown();
   const removeAll = async () => {
-    const errors: string[] = [];
-    for (const a of applied.splice(0).reverse()) await a.remove().catch((err: unknown) => errors.push(errorMessage(err)));
+    const errors = await undoNetem.run();
     if (errors.length) throw new RuntimeError(`netem removal failed: ${errors.join('; ')}`, 'remove it by hand (tc qdisc del dev IFACE root) or run `migbench cleanup`');
   };
   try {
     for (const end of ends) {
       const iface = end.host.spec.netemInterface;
-      if (!iface) throw new RuntimeError(`${end.host.spec.name}: no netem_interface in the hosts file`, `name the interface that carries the migration stream`);
-      applied.push(await applyNetem(end.host.remote, iface, { delayMs: oneWayMs, jitterMs: o.jitter_ms, lossPct: o.loss_pct }, undo));
+      if (!iface) throw new RuntimeError(`${end.host.spec.name}: no netem_interface in the hosts file`, NO_INTERFACE_FIX);
+      const a = await applyNetem(end.host.remote, iface, { delayMs: oneWayMs, jitterMs: o.jitter_ms, lossPct: o.loss_pct }, undo);
+      applied.push(a);
+      undoNetem.add(`netem on ${a.host} ${a.iface}`, () => a.remove());
     }
   } catch (err) {
     await removeAll().catch(() => undefined);

@@ -4,8 +4,9 @@
 import type { Experiment } from '../config/experiment.js';
 import type { Hosts } from '../config/hosts.js';
 import { STRATEGY_NAMES, STRATEGIES, type Strategy } from '../config/strategy.js';
-import { hasNetem } from '../delay/netem.js';
+import { decideDelayMethod, findDelaySupport } from '../delay/method.js';
 import { measureClockOffset } from '../libvirt/clock.js';
+import { Teardown } from '../guard/teardown.js';
 import { LibvirtHost } from '../libvirt/libvirt-host.js';
 import { migrateArgs, requiredOptions } from '../libvirt/migrate-args.js';
 import { hasProgram, type Host } from '../remote/host.js';
@@ -34,16 +35,23 @@ export interface DoctorOptions {
   readonly experiment?: Experiment;
 }
 
-export async function runDoctor(hosts: Hosts, opts: DoctorOptions = {}): Promise<Check[]> {
+export interface DoctorResult {
+  readonly checks: Check[];
+  /** How delays would be applied (when a delay is asked for and possible). */
+  readonly delayMethod: 'netem' | 'proxy' | undefined;
+}
+
+export async function runDoctor(hosts: Hosts, opts: DoctorOptions = {}): Promise<DoctorResult> {
   const checks: Check[] = [];
-  const opened: LibvirtHost[] = [];
+  const teardown = new Teardown();
+  let delayMethod: DoctorResult['delayMethod'];
   let pair = opts.pair;
   if (!pair) {
     const connected: Array<LibvirtHost | undefined> = [];
     for (const spec of [hosts.a, hosts.b]) {
       try {
         const h = await LibvirtHost.open(spec);
-        opened.push(h);
+        teardown.add(`${spec.name} connection`, () => h.remote.close());
         connected.push(h);
         checks.push(pass(spec.name, 'ssh', `${spec.ssh.user}@${spec.address}:${spec.ssh.port}, host key known, key accepted`));
       } catch (err) {
@@ -60,17 +68,29 @@ export async function runDoctor(hosts: Hosts, opts: DoctorOptions = {}): Promise
       const strategies = opts.experiment?.strategies ?? STRATEGY_NAMES.map((n) => STRATEGIES[n]);
       const ram = await ramOf(pair, hosts.domain);
       for (const [h, peer] of [[pair[0], pair[1]], [pair[1], pair[0]]] as const) {
-        checks.push(...(await hostChecks(h, peer, hosts, strategies, opts.experiment, ram)));
+        checks.push(...(await hostChecks(h, peer, hosts, strategies, ram)));
       }
+      const delay = await delayChecks(pair, opts.experiment);
+      checks.push(...delay.rows);
+      delayMethod = delay.method;
       checks.push(...(await pairChecks(pair, hosts.domain)));
     }
     if (hosts.guest && (opts.experiment === undefined || opts.experiment.loads.some((l) => l.kind === 'writer'))) {
       checks.push(...(await guestChecks(hosts, pair)));
     }
   } finally {
-    await Promise.all(opened.map((h) => h.remote.close()));
+    await teardown.run();
   }
-  return checks;
+  return { checks, delayMethod };
+}
+
+/** Delays: netem where it is asked for (or auto), the interface carrying the route to the peer, python3 for the relay. */
+async function delayChecks(pair: readonly [LibvirtHost, LibvirtHost], e: Experiment | undefined): Promise<{ rows: Check[]; method: 'netem' | 'proxy' | undefined }> {
+  const delayed = e === undefined || e.delays_ms.some((d) => d > 0);
+  if (!delayed) return { rows: [], method: undefined };
+  const findings = await Promise.all(pair.map((h, i) => findDelaySupport(h.remote, h.spec.netemInterface, pair[1 - i]!.spec.address)));
+  const { method, rows } = decideDelayMethod(e?.delay.method ?? 'auto', findings);
+  return { rows, method };
 }
 
 async function ramOf(pair: readonly LibvirtHost[], domain: string): Promise<number | undefined> {
@@ -81,7 +101,7 @@ async function ramOf(pair: readonly LibvirtHost[], domain: string): Promise<numb
   return undefined;
 }
 
-async function hostChecks(h: LibvirtHost, peer: LibvirtHost, hosts: Hosts, strategies: readonly Strategy[], e: Experiment | undefined, ram: number | undefined): Promise<Check[]> {
+async function hostChecks(h: LibvirtHost, peer: LibvirtHost, hosts: Hosts, strategies: readonly Strategy[], ram: number | undefined): Promise<Check[]> {
   const name = h.spec.name;
   const out: Check[] = [];
   const r = h.remote;
@@ -122,28 +142,6 @@ async function hostChecks(h: LibvirtHost, peer: LibvirtHost, hosts: Hosts, strat
     else if (unprivileged === '1') out.push(pass(name, 'post-copy (userfaultfd)', `QEMU runs as ${user}; vm.unprivileged_userfaultfd = 1`));
     else {
       out.push(fail(name, 'post-copy (userfaultfd)', `QEMU runs as ${user} and vm.unprivileged_userfaultfd = ${unprivileged || '?'}: QEMU cannot use userfaultfd ("Postcopy is not supported")`, 'sysctl -w vm.unprivileged_userfaultfd=1 (and in /etc/sysctl.d), or user = "root" in /etc/libvirt/qemu.conf'));
-    }
-  }
-
-  // delays: netem where it is asked for (or auto), the interface carrying the route to the peer, python3 for the relay
-  const delayed = e === undefined || e.delays_ms.some((d) => d > 0);
-  if (delayed) {
-    const netem = await hasNetem(r);
-    const method = e?.delay.method ?? 'auto';
-    if (netem.ok) out.push(pass(name, 'netem', 'sch_netem works'));
-    else if (method === 'netem') out.push(fail(name, 'netem', `no sch_netem (${netem.detail})`, 'load sch_netem (linux-modules-extra on Ubuntu) or use delay.method proxy'));
-    else out.push(warn(name, 'netem', `no sch_netem (${netem.detail}): delays go through the relay`, 'load sch_netem (linux-modules-extra on Ubuntu) to use tc netem'));
-    const iface = h.spec.netemInterface;
-    if (iface && netem.ok) {
-      const route = await sh(r, 'ip -o route get "$1" 2>/dev/null', peer.spec.address);
-      const dev = / dev (\S+)/.exec(route)?.[1];
-      if (dev === iface) out.push(pass(name, 'netem interface', `${iface} carries the route to ${peer.spec.name}`));
-      else out.push(fail(name, 'netem interface', `the route to ${peer.spec.address} goes through ${dev ?? 'nothing'}, not ${iface}`, `set netem_interface: ${dev ?? '<the interface towards the peer>'} for ${name}`));
-    } else if (netem.ok && method !== 'proxy') out.push(warn(name, 'netem interface', 'no netem_interface in the hosts file', 'name the interface that carries the migration stream'));
-    if (!netem.ok || method === 'proxy') {
-      const py = await sh(r, 'command -v python3');
-      if (py) out.push(pass(name, 'delay relay', `python3 at ${py}`));
-      else out.push(fail(name, 'delay relay', 'no sch_netem and no python3: delays are impossible', 'install python3 (apt-get install python3-minimal) or load sch_netem'));
     }
   }
 

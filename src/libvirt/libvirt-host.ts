@@ -48,6 +48,14 @@ export class LibvirtHost {
     }
   }
 
+  /** Both hosts of a pair, connected in parallel; when one cannot be opened the other is closed again. */
+  static async openPair(a: HostSpec, b: HostSpec): Promise<readonly [LibvirtHost, LibvirtHost]> {
+    const [ra, rb] = await Promise.allSettled([LibvirtHost.open(a), LibvirtHost.open(b)]);
+    if (ra.status === 'fulfilled' && rb.status === 'fulfilled') return [ra.value, rb.value];
+    for (const r of [ra, rb]) if (r.status === 'fulfilled') await r.value.remote.close().catch(() => undefined);
+    throw ra.status === 'rejected' ? ra.reason : (rb as PromiseRejectedResult).reason;
+  }
+
   get remote(): SshHost {
     return this.ssh;
   }

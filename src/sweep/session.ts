@@ -3,23 +3,21 @@
 // helpers (journaled), event streams and clock offsets — and keeping all that healthy between trials.
 import type { Experiment } from '../config/experiment.js';
 import type { Hosts } from '../config/hosts.js';
-import { errorMessage, InputError, RuntimeError } from '../errors.js';
-import { hasNetem } from '../delay/netem.js';
+import { InputError, RuntimeError } from '../errors.js';
 import { uploadRelay } from '../delay/proxy.js';
-import { guardHost, type HostGuard } from '../guard/host-guard.js';
 import { runDoctor } from '../doctor/doctor.js';
 import { firstFailure } from '../doctor/report.js';
-import { Journal } from '../guard/journal.js';
-import { settleDomain } from '../placement/settle.js';
-import { pairKey, SweepLock } from '../guard/sweep-lock.js';
+import type { Journal } from '../guard/journal.js';
+import { Teardown } from '../guard/teardown.js';
 import { measureClockOffset } from '../libvirt/clock.js';
 import { EventStream } from '../libvirt/events.js';
-import { LibvirtHost } from '../libvirt/libvirt-host.js';
+import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import type { Logger } from '../log/logger.js';
-import { hasProgram, type Host } from '../remote/host.js';
-import { SshHost } from '../remote/ssh.js';
+import type { Host } from '../remote/host.js';
+import type { SshHost } from '../remote/ssh.js';
 import type { GuestAccess, TrialContext } from '../trial/context.js';
 import { prepareWriter } from '../workload/writer.js';
+import { type ClaimedPair, claimPair, connectGuest, type HostGuards } from './claim.js';
 
 export interface Session {
   readonly hosts: Hosts;
@@ -52,216 +50,209 @@ export function workDir(sweepId: string): string {
 }
 
 export async function openSession(hosts: Hosts, experiment: Experiment, opts: SessionOptions, log: Logger): Promise<Session> {
-  const needsGuest = experiment.loads.some((l) => l.kind === 'writer');
-  if (needsGuest && !hosts.guest) {
-    throw new InputError(`the experiment has memwriter loads but ${hosts.file} has no guest: section`, `give the guest's address and SSH access (docs/hosts-file.md)`);
-  }
-  if (experiment.probe && !hosts.guest) {
-    throw new InputError(`the experiment has a probe but ${hosts.file} has no guest: section`, `give the guest's address (the probe sends to its services)`);
-  }
-  const undo: Array<() => Promise<unknown>> = [];
+  requireGuest(hosts, experiment);
+  const teardown = new Teardown();
   const close = async () => {
-    for (const step of undo.splice(0).reverse()) await step().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'cleanup step failed'));
+    for (const failed of await teardown.run()) log.warn({ err: failed }, 'cleanup step failed');
   };
   try {
-    const lock = SweepLock.acquire(pairKey(hosts.a, hosts.b), { sweepId: opts.sweepId, resultsDir: opts.resultsDir, hostsFile: hosts.file });
-    undo.push(async () => lock.release());
-    const journal = new Journal(lock, opts.sweepId);
-    /** Markers of changes that last the whole sweep: not undone between trials. */
-    const sweepLong = new Set<string>();
     const facts: Record<string, unknown> = {};
-    if (lock.inherited) {
-      facts.inheritedFrom = lock.inherited.sweepId;
-      log.warn({ from: lock.inherited.sweepId, pid: lock.inherited.pid }, 'a sweep on these hosts died; cleaning up what it left');
-    }
+    let delayMethod: 'netem' | 'proxy' = 'proxy';
+    const claimed = await claimPair(
+      hosts,
+      {
+        ...opts,
+        onUndoFailure: 'stop',
+        // The doctor, quietly: a failed check stops the run before any host is touched.
+        beforeTouching: async (pair) => {
+          const doctor = await runDoctor(hosts, { pair, experiment });
+          const problem = firstFailure(doctor.checks);
+          if (problem) throw new RuntimeError(`not ready: ${problem.problem}`, problem.fix);
+          facts.doctor = doctor.checks.filter((c) => c.status !== 'pass').map((c) => `${c.host}: ${c.check}: ${c.detail}`);
+          delayMethod = doctor.delayMethod ?? 'proxy';
+        },
+      },
+      teardown,
+      log,
+    );
+    const { pair, journal, guards } = claimed;
+    if (claimed.lock.inherited) facts.inheritedFrom = claimed.lock.inherited.sweepId;
+    // the doctor has checked completed statistics and distinct host UUIDs; settling found where the domain runs
+    const ramBytes = await claimed.runningOn.virsh.memoryBytes(hosts.domain);
+    log.info({ domain: hosts.domain, on: claimed.runningOn.spec.name, ramBytes }, 'domain found');
 
-    const [a, b] = await Promise.allSettled([LibvirtHost.open(hosts.a), LibvirtHost.open(hosts.b)]);
-    for (const r of [a, b]) if (r.status === 'fulfilled') undo.push(() => r.value.remote.close());
-    if (a.status === 'rejected') throw a.reason;
-    if (b.status === 'rejected') throw b.reason;
-    const pair = [a.value, b.value] as const;
-    // The doctor, quietly: a failed check stops the run before any host is touched.
-    const checks = await runDoctor(hosts, { pair, experiment });
-    const problem = firstFailure(checks);
-    if (problem) throw new RuntimeError(`not ready: ${problem.problem}`, problem.fix);
-    facts.doctor = checks.filter((c) => c.status !== 'pass').map((c) => `${c.host}: ${c.check}: ${c.detail}`);
-    const guards = new Map<string, HostGuard>();
-    /** What the sweep keeps on a host for its whole length (uploaded helpers), per host name. */
-    const provisions = new Map<string, (host: Host) => Promise<void>>();
-    /** The host's lock and guard. A new guard after a lost one: the old one undid the uploads, so they are redone. */
-    const guard = async (host: Host) => {
-      await guards.get(host.name)?.release();
-      guards.set(host.name, await guardHost(host, opts.sweepId, { lock: host.name !== hosts.guest?.name }));
-      await provisions.get(host.name)?.(host);
-    };
-    for (const h of pair) await guard(h.remote);
-    undo.push(async () => Promise.all([...guards.values()].map((g) => g.release())));
-
-    // What a dead sweep left on these hosts: its markers name the commands that undo it.
-    const cleaned: string[] = [];
-    for (const h of pair) {
-      const r = await journal.replay(h.remote);
-      cleaned.push(...r.undone);
-      if (r.failed.length) throw new RuntimeError(`could not undo what an earlier sweep left: ${r.failed.join('; ')}`, `fix it by hand, then run \`migbench cleanup\``);
-    }
-    const settled = await settleDomain(pair, hosts.domain, log);
-    cleaned.push(...settled.actions);
+    const work = new WorkDirs(workDir(opts.sweepId), journal, teardown);
+    const delayed = experiment.delays_ms.some((d) => d > 0);
+    const relayScripts = delayed && delayMethod === 'proxy' ? await provisionRelays(pair, guards, work) : new Map<string, string>();
+    const needsGuest = experiment.loads.some((l) => l.kind === 'writer');
+    const guest = needsGuest ? await provisionGuest(hosts, claimed, work, teardown, log) : undefined;
+    const cleaned = [...claimed.cleaned, ...(guest?.cleaned ?? [])];
     if (cleaned.length) {
       facts.cleanedUp = cleaned;
       log.warn({ cleaned }, 'cleaned up before the sweep');
     }
-
-    // the doctor has checked completed statistics and distinct host UUIDs; settling found where the domain runs
-    const ramBytes = await settled.runningOn.virsh.memoryBytes(hosts.domain);
-    log.info({ domain: hosts.domain, on: settled.runningOn.spec.name, ramBytes }, 'domain found');
-    const dir = workDir(opts.sweepId);
-    const delayed = experiment.delays_ms.some((d) => d > 0);
-    const delayMethod = delayed ? await chooseDelayMethod(pair, experiment, log) : 'proxy';
-    /** The sweep's work folder on a host (or the guest): journaled before it is made, removed at the end. */
-    const workDirMarkers = new Map<string, string>();
-    const journaledWorkDir = async (host: Host, current: () => Host) => {
-      const id = await journal.will(host, `uploaded ${dir}`, ['rm', '-rf', dir]);
-      sweepLong.add(id);
-      if (!workDirMarkers.has(host.name)) {
-        undo.push(async () => {
-          await current().exec(['rm', '-rf', dir]);
-          await journal.done(current(), workDirMarkers.get(host.name)!);
-        });
-      }
-      workDirMarkers.set(host.name, id);
-    };
-    const relayScripts = new Map<string, string>();
-    if (delayed && delayMethod === 'proxy') {
-      for (const h of pair) {
-        const provision = async (host: Host) => {
-          await journaledWorkDir(host, () => h.remote);
-          relayScripts.set(h.spec.name, await uploadRelay(host, dir));
-        };
-        provisions.set(h.spec.name, provision);
-        await provision(h.remote);
-      }
-    }
-
-    let guest: GuestAccess | undefined;
-    const guestSpec = hosts.guest;
-    const connectGuest = async () => {
-      const via = guestSpec?.via === undefined ? undefined : pair.find((h) => h.spec.name === guestSpec.via);
-      return SshHost.connect(guestSpec!, via?.remote);
-    };
-    if (needsGuest && guestSpec) {
-      const host = await connectGuest();
-      guest = { host, writer: undefined };
-      undo.push(() => guest!.host.close());
-      await guard(host);
-      cleaned.push(...(await journal.replay(host)).undone);
-      const provision = async (h: Host) => {
-        await journaledWorkDir(h, () => guest!.host);
-        const writer = await prepareWriter(h, dir, guestSpec.memwriter);
-        guest = { host: h, writer };
-        log.info({ impl: writer.impl }, 'memwriter ready in the guest');
-      };
-      provisions.set(host.name, provision);
-      await provision(host);
-    }
-
-    const clockOffsetMs = new Map<string, number>();
-    const offsets: Record<string, unknown> = {};
-    const measureOffset = async (h: LibvirtHost) => {
-      const o = await measureClockOffset(h.remote);
-      clockOffsetMs.set(h.spec.name, o.offsetMs);
-      offsets[h.spec.name] = o;
-    };
+    const clocks = new ClockOffsets();
     const events = new Map<string, EventStream>();
     for (const h of pair) {
-      await measureOffset(h);
+      await clocks.measure(h);
       const stream = new EventStream(h);
       stream.start();
-      undo.push(() => stream.stop());
+      teardown.add(`${h.spec.name} event stream`, () => stream.stop());
       events.set(h.spec.name, stream);
     }
 
-    const session: Session = {
+    return {
       hosts,
       pair,
       ramBytes,
       delayMethod,
       relayScripts,
       get guest() {
-        return guest;
+        return guest?.access;
       },
       events,
-      clockOffsetMs,
+      clockOffsetMs: clocks.offsetMs,
       journal,
-      facts: { ...facts, delayMethod: delayed ? delayMethod : 'none', clockOffsets: offsets, memwriter: guest?.writer?.impl },
-      async ensureHealthy(l) {
-        const done: string[] = [];
-        for (const h of pair) {
-          if (!h.connected) {
-            await h.reconnect(l);
-            await guard(h.remote);
-            events.get(h.spec.name)!.start();
-            await measureOffset(h);
-            done.push(`${h.spec.name}: reconnected`);
-          } else if (!guards.get(h.spec.name)?.alive) {
-            // its guard ended (it took a silent link for a dead controller and undid the changes): a new one
-            await guard(h.remote);
-            done.push(`${h.spec.name}: guard restarted`);
-          }
-          // libvirtd restarted (or is restarting): wait for it, then a new event stream
-          const waited = await h.waitForLibvirt(l);
-          const stream = events.get(h.spec.name)!;
-          if (waited || !stream.running) {
-            stream.start();
-            done.push(`${h.spec.name}: libvirt reconnected, event stream restarted`);
-          }
-          // anything a trial could not undo (e.g. its connection broke) is undone now
-          const r = await journal.replay(h.remote, sweepLong);
-          done.push(...r.undone);
-          if (r.failed.length) throw new RuntimeError(`could not undo on ${h.spec.name}: ${r.failed.join('; ')}`, `fix it by hand`);
-        }
-        return done;
-      },
+      facts: { ...facts, delayMethod: delayed ? delayMethod : 'none', clockOffsets: clocks.details, memwriter: guest?.access.writer?.impl },
+      ensureHealthy: (l) => keepHealthy(pair, { guards, events, clocks, journal, sweepLong: work.markers }, l),
       async ensureGuest() {
         if (!guest) return [];
-        if ((guest.host as SshHost).connected) {
-          if (guards.get(guest.host.name)?.alive) return [];
-          await guard(guest.host);
+        const g = guest.access.host;
+        if ((g as SshHost).connected) {
+          if (guards.alive(g.name)) return [];
+          await guards.guard(g);
           return ['guest: guard restarted'];
         }
-        guest = { host: await connectGuest(), writer: guest.writer };
-        await guard(guest.host);
+        guest.access = { host: await connectGuest(hosts, pair, teardown), writer: guest.access.writer };
+        await guards.guard(guest.access.host);
         return ['guest: reconnected'];
       },
       close,
     };
-    return session;
   } catch (err) {
     await close();
     throw err;
   }
 }
 
-async function chooseDelayMethod(pair: readonly LibvirtHost[], e: Experiment, log: Logger): Promise<'netem' | 'proxy'> {
-  const want = e.delay.method;
-  if (want !== 'proxy') {
-    const probes = await Promise.all(pair.map(async (h) => ({ h, ...(await hasNetem(h.remote)) })));
-    const missing = probes.filter((p) => !p.ok);
-    const noIface = pair.filter((h) => !h.spec.netemInterface);
-    if (missing.length === 0 && noIface.length === 0) return 'netem';
-    if (want === 'netem') {
-      if (missing.length > 0) {
-        throw new RuntimeError(`${missing.map((p) => p.h.spec.name).join(', ')}: tc netem is not available (${missing[0]!.detail}): the kernel lacks sch_netem`, `install its module (linux-modules-extra on Ubuntu) or use delay.method proxy`);
-      }
-      throw new RuntimeError(`${noIface.map((h) => h.spec.name).join(', ')}: no netem_interface in the hosts file`, `name the interface that carries the migration stream`);
-    }
-    log.info({ why: missing.length > 0 ? `no sch_netem on ${missing.map((p) => p.h.spec.name).join(', ')}` : 'no netem_interface' }, 'delay method auto: using the delay relay');
+function requireGuest(hosts: Hosts, experiment: Experiment): void {
+  if (experiment.loads.some((l) => l.kind === 'writer') && !hosts.guest) {
+    throw new InputError(`the experiment has memwriter loads but ${hosts.file} has no guest: section`, "give the guest's address and SSH access (docs/hosts-file.md)");
   }
+  if (experiment.probe && !hosts.guest) {
+    throw new InputError(`the experiment has a probe but ${hosts.file} has no guest: section`, "give the guest's address (the probe sends to its services)");
+  }
+}
+
+/** The sweep's work folder on a host (or the guest): journaled before it is made, removed at the end. */
+class WorkDirs {
+  /** Markers of changes that last the whole sweep: not undone between trials. */
+  readonly markers = new Set<string>();
+  private readonly byHost = new Map<string, string>();
+
+  constructor(
+    readonly dir: string,
+    private readonly journal: Journal,
+    private readonly teardown: Teardown,
+  ) {}
+
+  async add(host: Host, current: () => Host): Promise<void> {
+    const id = await this.journal.will(host, `uploaded ${this.dir}`, ['rm', '-rf', this.dir]);
+    this.markers.add(id);
+    if (!this.byHost.has(host.name)) {
+      this.teardown.add(`${host.name} work folder`, async () => {
+        await current().exec(['rm', '-rf', this.dir]);
+        await this.journal.done(current(), this.byHost.get(host.name)!);
+      });
+    }
+    this.byHost.set(host.name, id);
+  }
+}
+
+/** The delay relay on both hosts (uploaded again whenever a host's guard is replaced). */
+async function provisionRelays(pair: readonly LibvirtHost[], guards: HostGuards, work: WorkDirs): Promise<Map<string, string>> {
+  const relayScripts = new Map<string, string>();
   for (const h of pair) {
-    if (!(await hasProgram(h.remote, 'python3'))) {
-      throw new RuntimeError(`${h.spec.name}: the delay relay needs python3 on the hosts`, `install it (apt-get install python3-minimal) or use delay.method netem`);
-    }
+    const provision = async (host: Host) => {
+      await work.add(host, () => h.remote);
+      relayScripts.set(h.spec.name, await uploadRelay(host, work.dir));
+    };
+    guards.provisions.set(h.spec.name, provision);
+    await provision(h.remote);
   }
-  return 'proxy';
+  return relayScripts;
+}
+
+interface ProvisionedGuest {
+  access: GuestAccess;
+  readonly cleaned: string[];
+}
+
+/** The guest: connected, guarded, a dead sweep's leftovers undone, memwriter ready (again after a new guard). */
+async function provisionGuest(hosts: Hosts, claimed: ClaimedPair, work: WorkDirs, teardown: Teardown, log: Logger): Promise<ProvisionedGuest> {
+  const host = await connectGuest(hosts, claimed.pair, teardown);
+  const g: ProvisionedGuest = { access: { host, writer: undefined }, cleaned: [] };
+  await claimed.guards.guard(host);
+  g.cleaned.push(...(await claimed.journal.replay(host)).undone);
+  const provision = async (h: Host) => {
+    await work.add(h, () => g.access.host);
+    const writer = await prepareWriter(h, work.dir, hosts.guest!.memwriter);
+    g.access = { host: h, writer };
+    log.info({ impl: writer.impl }, 'memwriter ready in the guest');
+  };
+  claimed.guards.provisions.set(host.name, provision);
+  await provision(host);
+  return g;
+}
+
+/** Each host's clock offset from the controller's (for event times), measured again after a reconnect. */
+class ClockOffsets {
+  readonly offsetMs = new Map<string, number>();
+  readonly details: Record<string, unknown> = {};
+
+  async measure(h: LibvirtHost): Promise<void> {
+    const o = await measureClockOffset(h.remote);
+    this.offsetMs.set(h.spec.name, o.offsetMs);
+    this.details[h.spec.name] = o;
+  }
+}
+
+interface Upkeep {
+  readonly guards: HostGuards;
+  readonly events: ReadonlyMap<string, EventStream>;
+  readonly clocks: ClockOffsets;
+  readonly journal: Journal;
+  readonly sweepLong: ReadonlySet<string>;
+}
+
+/** Between trials: lost connections reconnected (with backoff), guards and event streams renewed, leftovers undone. */
+async function keepHealthy(pair: readonly LibvirtHost[], u: Upkeep, log: Logger): Promise<string[]> {
+  const done: string[] = [];
+  for (const h of pair) {
+    if (!h.connected) {
+      await h.reconnect(log);
+      await u.guards.guard(h.remote);
+      u.events.get(h.spec.name)!.start();
+      await u.clocks.measure(h);
+      done.push(`${h.spec.name}: reconnected`);
+    } else if (!u.guards.alive(h.spec.name)) {
+      // its guard ended (it took a silent link for a dead controller and undid the changes): a new one
+      await u.guards.guard(h.remote);
+      done.push(`${h.spec.name}: guard restarted`);
+    }
+    // libvirtd restarted (or is restarting): wait for it, then a new event stream
+    const waited = await h.waitForLibvirt(log);
+    const stream = u.events.get(h.spec.name)!;
+    if (waited || !stream.running) {
+      stream.start();
+      done.push(`${h.spec.name}: libvirt reconnected, event stream restarted`);
+    }
+    // anything a trial could not undo (e.g. its connection broke) is undone now
+    const r = await u.journal.replay(h.remote, u.sweepLong);
+    done.push(...r.undone);
+    if (r.failed.length) throw new RuntimeError(`could not undo on ${h.spec.name}: ${r.failed.join('; ')}`, `fix it by hand`);
+  }
+  return done;
 }
 
 export function trialContext(s: Session, base: Pick<TrialContext, 'sweepId' | 'experiment' | 'log' | 'signal'>): TrialContext {

@@ -60,50 +60,113 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
     await source.virsh.run(['migrate-setmaxdowntime', `--domain=${domain}`, `--downtime=${trial.knobs.maxDowntimeMs}`]);
     raw.maxDowntimeReadBack = (await source.virsh.run(['migrate-getmaxdowntime', `--domain=${domain}`])).trim();
   }
-  const policy = trial.strategy.switchPolicy && trial.strategy.postcopy === 'policy' ? new SwitchPolicy(trial.strategy.switchPolicy.afterS * 1000, trial.strategy.switchPolicy.minProgressPct) : undefined;
-  let switchReason: SwitchReason | undefined;
-  let policySwitchMs: number | undefined;
-  let connections: number | undefined;
-  let probes = 0;
   // If the controller dies now, the source's guard aborts the job (post-copy cannot be aborted: it completes).
   const jobMarker = await ctx.undo.will(source.remote, `migration job of ${domain}`, abortJobArgv(source.virsh.uri, domain));
   const startedAt = new Date().toISOString();
   const commandStartedAt = Date.now();
   const t0 = performance.now();
-  const sampler = startJobSampler(source, domain, experiment.sample_hz, (sample) => {
-    // once RAM flows, and again a little later: multifd's extra channels connect just after the main one
-    const processed = sample.stats.memory_processed ?? 0;
-    const total = sample.stats.memory_total ?? Infinity;
-    if (!trial.strategy.tunnelled && ((probes === 0 && processed > 0) || (probes === 1 && processed > total * 0.1))) {
-      probes++;
-      void countConnections(destination, domain).then((n) => (connections = Math.max(connections ?? 0, n ?? 0) || connections));
-    }
-    if (policy && switchReason === undefined) {
-      const why = policy.observe(sample);
-      if (why) {
-        switchReason = why;
-        void source.virsh.exec(['migrate-postcopy', `--domain=${domain}`]).then((r) => {
-          raw.policySwitch = { reason: why, code: r.code, stderr: r.stderr.trim(), elapsedMs: sample.stats.time_elapsed };
-          if (r.code === 0) policySwitchMs = performance.now() - t0;
-        });
-      }
-    }
-  });
+  const watch = watchJob(ctx, trial, source, destination, t0, raw);
   log.info({ trial: trial.index, strategy: trial.strategy.label, load: trial.load.name, delayMs: trial.delayMs, from: source.spec.name, to: destination.spec.name }, 'migration started');
 
+  const job = startAbortable(ctx, trial, source, args, deadlineMs, raw);
+  const postcopySwitch = trial.strategy.postcopy === 'immediate' ? startPostcopySwitch(source, domain, t0, deadlineMs) : undefined;
+  const destinationEvents = ctx.events.get(destination.spec.name);
+  const oneSided = trial.strategy.postcopy !== 'none' && destinationEvents ? watchForOneSidedBreak(destinationEvents, source, domain, commandStartedAt, job.ended, log) : undefined;
+  let ran = await job.settled;
+  oneSided?.stop();
+  const sw = await postcopySwitch?.finish();
+  let recovery: PostcopyRecovery | undefined;
+  if (trial.strategy.postcopy !== 'none') {
+    const recovered = await recoverIfBroken(ctx, source, destination, args, ran, { brokeAt: oneSided?.pausedAt(), commandStartedAt, deadlineMs });
+    if (recovered) {
+      ({ recovery } = recovered);
+      ran = recovered.ran;
+      raw.postcopyRecovery = recovery;
+    }
+  }
+  const commandEndedAt = Date.now();
+  // a lost connection leaves the marker: the guard has run it, or the next replay does
+  await ctx.undo.done(source.remote, jobMarker).catch((err: unknown) => {
+    raw.jobMarkerError = errorMessage(err);
+  });
+  const samples = await watch.sampler.stop();
+  return {
+    startedAt,
+    commandStartedAt,
+    commandEndedAt,
+    result: ran.result,
+    failure: ran.failure,
+    abortReason: ran.abortReason,
+    postcopySwitchMs: sw?.switchMs ?? watch.policySwitchMs,
+    postcopySwitchDetail: sw?.detail,
+    postcopySwitchReason: watch.switchReason,
+    recovery: recovery && { recovered: recovery.recovered, recoveries: recovery.recoveries, pausedMs: recovery.pausedMs },
+    connections: watch.connections,
+    samples,
+    raw,
+  };
+}
+
+/** What the sampler saw and did while the job ran: connections counted, the policy's post-copy switch. */
+interface JobWatch {
+  readonly sampler: ReturnType<typeof startJobSampler>;
+  switchReason: SwitchReason | undefined;
+  policySwitchMs: number | undefined;
+  connections: number | undefined;
+}
+
+/** Samples the job; counts the destination's connections once RAM flows; switches to post-copy when the policy says. */
+function watchJob(ctx: TrialContext, trial: Trial, source: LibvirtHost, destination: LibvirtHost, t0: number, raw: Record<string, unknown>): JobWatch {
+  const { domain } = ctx;
+  const sp = trial.strategy.switchPolicy;
+  const policy = sp && trial.strategy.postcopy === 'policy' ? new SwitchPolicy(sp.afterS * 1000, sp.minProgressPct) : undefined;
+  let probes = 0;
+  const w: JobWatch = {
+    switchReason: undefined,
+    policySwitchMs: undefined,
+    connections: undefined,
+    sampler: startJobSampler(source, domain, ctx.experiment.sample_hz, (sample) => {
+      // once RAM flows, and again a little later: multifd's extra channels connect just after the main one
+      const processed = sample.stats.memory_processed ?? 0;
+      const total = sample.stats.memory_total ?? Infinity;
+      if (!trial.strategy.tunnelled && ((probes === 0 && processed > 0) || (probes === 1 && processed > total * 0.1))) {
+        probes++;
+        void countConnections(destination, domain).then((n) => (w.connections = Math.max(w.connections ?? 0, n ?? 0) || w.connections));
+      }
+      const why = policy && w.switchReason === undefined ? policy.observe(sample) : undefined;
+      if (why) {
+        w.switchReason = why;
+        void source.virsh.exec(['migrate-postcopy', `--domain=${domain}`]).then((r) => {
+          raw.policySwitch = { reason: why, code: r.code, stderr: r.stderr.trim(), elapsedMs: sample.stats.time_elapsed };
+          if (r.code === 0) w.policySwitchMs = performance.now() - t0;
+        });
+      }
+    }),
+  };
+  return w;
+}
+
+interface Ran {
+  readonly result: ExecResult | undefined;
+  readonly failure: string | undefined;
+  readonly abortReason: 'timeout' | 'interrupted' | undefined;
+}
+
+/** `virsh migrate` on the source, aborted (domjobabort) at the harness's deadline or when the user interrupts. */
+function startAbortable(ctx: TrialContext, trial: Trial, source: LibvirtHost, args: readonly string[], deadlineMs: number, raw: Record<string, unknown>): { ended: () => boolean; settled: Promise<Ran> } {
   let ended = false;
   const command = source.virsh.exec(args, { timeoutMs: deadlineMs + ABORT_GRACE_MS }).finally(() => {
     ended = true;
   });
   command.catch(() => undefined);
-  let abortReason: 'timeout' | 'interrupted' | undefined;
+  let abortReason: Ran['abortReason'];
   let abortDone: Promise<void> | undefined;
   const abort = (reason: 'timeout' | 'interrupted') => {
     if (ended || abortReason) return;
     abortReason = reason;
-    log.warn({ trial: trial.index, reason }, 'aborting the migration job');
+    ctx.log.warn({ trial: trial.index, reason }, 'aborting the migration job');
     abortDone = source.virsh
-      .exec(['domjobabort', `--domain=${domain}`])
+      .exec(['domjobabort', `--domain=${ctx.domain}`])
       .then((r) => {
         raw.abort = { code: r.code, stderr: r.stderr.trim() };
       })
@@ -115,70 +178,56 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
   const onSignal = () => abort('interrupted');
   ctx.signal?.addEventListener('abort', onSignal, { once: true });
   if (ctx.signal?.aborted) onSignal();
-  const postcopySwitch = trial.strategy.postcopy === 'immediate' ? startPostcopySwitch(source, domain, t0, deadlineMs) : undefined;
-  const destinationEvents = ctx.events.get(destination.spec.name);
-  const oneSided = trial.strategy.postcopy !== 'none' && destinationEvents ? watchForOneSidedBreak(destinationEvents, source, domain, commandStartedAt, () => ended, log) : undefined;
-
-  let result: ExecResult | undefined;
-  let failure: string | undefined;
-  try {
-    result = await command;
-  } catch (err) {
-    failure = errorMessage(err);
-  } finally {
-    clearTimeout(deadline);
-    oneSided?.stop();
-    ctx.signal?.removeEventListener('abort', onSignal);
-    await abortDone;
-  }
-  if (result) {
-    raw.migrateResult = { code: result.code, stdout: result.stdout, stderr: result.stderr };
-    if (result.code !== 0) failure = virshError(result.stderr) || `virsh migrate exited with status ${result.code}`;
-  }
-  const sw = await postcopySwitch?.finish();
-  let recovery: PostcopyRecovery | undefined;
-  if (trial.strategy.postcopy !== 'none' && abortReason === undefined && brokeInPostcopy(failure) && source.postcopyResume) {
-    // the guest runs on the destination, stalled on what is still on the source: recover within the trial's bound
-    recovery = await recoverPostcopy(source, domain, args, destination.spec.libvirtUri, oneSided?.pausedAt() ?? Date.now(), commandStartedAt + deadlineMs, log, ctx.signal);
-    raw.postcopyRecovery = recovery;
-    if (recovery.recovered) {
-      result = recovery.result;
-      failure = undefined;
-    } else {
-      const last = recovery.attempts.at(-1)?.error;
-      failure = `post-copy paused (its migration connection broke) and could not be resumed within ${timeout.seconds} s${last ? ` (last try: ${last})` : ''}; first: ${failure}`;
+  const settled = (async (): Promise<Ran> => {
+    let result: ExecResult | undefined;
+    let failure: string | undefined;
+    try {
+      result = await command;
+    } catch (err) {
+      failure = errorMessage(err);
+    } finally {
+      clearTimeout(deadline);
+      ctx.signal?.removeEventListener('abort', onSignal);
+      await abortDone;
     }
+    if (result) {
+      raw.migrateResult = { code: result.code, stdout: result.stdout, stderr: result.stderr };
+      if (result.code !== 0) failure = virshError(result.stderr) || `virsh migrate exited with status ${result.code}`;
+    }
+    return { result, failure, abortReason };
+  })();
+  return { ended: () => ended, settled };
+}
+
+/**
+ * A post-copy whose connection broke: the guest runs on the destination, stalled on what is still on the source.
+ * Recovered within the trial's bound, or the unrecoverable case (failed, the sweep stops). Undefined: nothing broke.
+ */
+async function recoverIfBroken(
+  ctx: TrialContext,
+  source: LibvirtHost,
+  destination: LibvirtHost,
+  args: readonly string[],
+  ran: Ran,
+  at: { readonly brokeAt: number | undefined; readonly commandStartedAt: number; readonly deadlineMs: number },
+): Promise<{ recovery: PostcopyRecovery; ran: Ran } | undefined> {
+  const { domain, log } = ctx;
+  const seconds = ctx.experiment.timeout.seconds;
+  if (!source.postcopyResume) return undefined;
+  if (ran.abortReason === undefined && brokeInPostcopy(ran.failure)) {
+    const recovery = await recoverPostcopy(source, domain, args, destination.spec.libvirtUri, at.brokeAt ?? Date.now(), at.commandStartedAt + at.deadlineMs, log, ctx.signal);
+    if (recovery.recovered) return { recovery, ran: { ...ran, result: recovery.result, failure: undefined } };
+    const last = recovery.attempts.at(-1)?.error;
+    return { recovery, ran: { ...ran, failure: `post-copy paused (its migration connection broke) and could not be resumed within ${seconds} s${last ? ` (last try: ${last})` : ''}; first: ${ran.failure}` } };
   }
-  if (!recovery && trial.strategy.postcopy !== 'none' && abortReason === 'timeout' && source.postcopyResume && (await pausedInPostcopy(source, domain))) {
+  if (ran.abortReason === 'timeout' && (await pausedInPostcopy(source, domain))) {
     // the bound passed while the broken migration could not even report it (the destination unreachable):
     // post-copy cannot be aborted, so this is the unrecoverable case, not a timeout
-    const brokeAt = oneSided?.pausedAt() ?? commandStartedAt + deadlineMs;
-    recovery = { result: undefined, recovered: false, recoveries: 0, pausedMs: Date.now() - brokeAt, attempts: [] };
-    raw.postcopyRecovery = recovery;
-    failure = `post-copy paused (its migration connection broke) and could not be resumed within ${timeout.seconds} s; virsh migrate: ${failure ?? 'no answer'}`;
-    abortReason = undefined;
+    const brokeAt = at.brokeAt ?? at.commandStartedAt + at.deadlineMs;
+    const recovery: PostcopyRecovery = { result: undefined, recovered: false, recoveries: 0, pausedMs: Date.now() - brokeAt, attempts: [] };
+    return { recovery, ran: { ...ran, abortReason: undefined, failure: `post-copy paused (its migration connection broke) and could not be resumed within ${seconds} s; virsh migrate: ${ran.failure ?? 'no answer'}` } };
   }
-  const commandEndedAt = Date.now();
-  // a lost connection leaves the marker: the guard has run it, or the next replay does
-  await ctx.undo.done(source.remote, jobMarker).catch((err: unknown) => {
-    raw.jobMarkerError = errorMessage(err);
-  });
-  const samples = await sampler.stop();
-  return {
-    startedAt,
-    commandStartedAt,
-    commandEndedAt,
-    result,
-    failure,
-    abortReason,
-    postcopySwitchMs: sw?.switchMs ?? policySwitchMs,
-    postcopySwitchDetail: sw?.detail,
-    postcopySwitchReason: switchReason,
-    recovery: recovery && { recovered: recovery.recovered, recoveries: recovery.recoveries, pausedMs: recovery.pausedMs },
-    connections,
-    samples,
-    raw,
-  };
+  return undefined;
 }
 
 /** Aborts the domain's migration job if one still runs; never fails (no job, or one in post-copy, is fine). */

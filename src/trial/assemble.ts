@@ -1,0 +1,71 @@
+// A trial's row (TrialRecord) from what its steps produced. Pure: unit-tested without a lab.
+import { noDelay, type ActiveDelay } from '../delay/delay.js';
+import type { JobInfo } from '../libvirt/jobinfo.js';
+import type { LibvirtHost } from '../libvirt/libvirt-host.js';
+import { migrateArgs, migrateFlags } from '../libvirt/migrate-args.js';
+import type { TrialTiming } from '../libvirt/timing.js';
+import type { Trial } from '../plan/trial.js';
+import type { ProbeReport } from '../probe/analysis.js';
+import type { TrialRecord } from '../results/record.js';
+import type { GuestPause, RunningLoad } from '../workload/guest-load.js';
+import type { MigrationOutcome } from './migration.js';
+import { timeoutFired, type Verdict } from './verdict.js';
+
+export interface TrialParts {
+  readonly sweepId: string;
+  readonly domain: string;
+  readonly trial: Trial;
+  readonly source: Pick<LibvirtHost, 'spec' | 'versions'>;
+  readonly destination: Pick<LibvirtHost, 'spec'>;
+  readonly ramBytes: number | undefined;
+  readonly timeout: { readonly seconds: number; readonly action: string };
+  readonly trialStartedAt: number;
+  readonly verdict: Verdict;
+  readonly m: MigrationOutcome | undefined;
+  readonly job: JobInfo | undefined;
+  readonly load: Pick<RunningLoad, 'record'> | undefined;
+  readonly delay: Pick<ActiveDelay, 'record'> | undefined;
+  readonly timing: TrialTiming | undefined;
+  readonly guestPause: GuestPause | undefined;
+  readonly probe: ProbeReport | undefined;
+}
+
+export function assembleRecord(p: TrialParts): TrialRecord {
+  const { m, job, trial } = p;
+  /** 0 recoveries and 0 ms paused for a post-copy whose connection held; nothing for pre-copy. */
+  const neverBroke = trial.strategy.postcopy !== 'none' && m?.result ? 0 : undefined;
+  return {
+    sweepId: p.sweepId,
+    trial,
+    source: p.source.spec.name,
+    destination: p.destination.spec.name,
+    startedAt: m?.startedAt ?? new Date(p.trialStartedAt).toISOString(),
+    status: p.verdict.status,
+    error: p.verdict.failure,
+    wallTimeMs: m ? m.commandEndedAt - m.commandStartedAt : undefined,
+    job,
+    postcopySwitchMs: m?.postcopySwitchMs,
+    ramBytes: p.ramBytes,
+    libvirtVersion: p.source.versions.daemon ?? p.source.versions.library,
+    qemuVersion: p.source.versions.hypervisor,
+    load: p.load?.record,
+    delay: p.delay?.record ?? noDelay(trial.delayMs),
+    timeout: { seconds: p.timeout.seconds, action: p.timeout.action, fired: timeoutFired(p.timeout, m?.abortReason, p.timing) },
+    timing: p.timing,
+    guestPause: p.guestPause,
+    probe: p.probe,
+    migration: {
+      flags: migrateFlags((m?.raw.migrate as string[] | undefined) ?? migrateArgs({ domain: p.domain, strategy: trial.strategy, knobs: trial.knobs, destinationUri: '' })),
+      connections: m?.connections,
+      switchReason: m?.postcopySwitchReason,
+      maxThrottlePct: maxOf([...(m?.samples ?? []).map((s) => s.stats.auto_converge_throttle), job?.stats.auto_converge_throttle]),
+      postcopyRecoveries: m?.recovery?.recoveries ?? neverBroke,
+      postcopyPausedMs: m?.recovery?.pausedMs ?? neverBroke,
+    },
+  };
+}
+
+function maxOf(xs: ReadonlyArray<number | undefined>): number | undefined {
+  const present = xs.filter((x): x is number => x !== undefined);
+  return present.length ? Math.max(...present) : undefined;
+}
