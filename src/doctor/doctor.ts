@@ -103,24 +103,47 @@ async function ramOf(pair: readonly LibvirtHost[], domain: string): Promise<numb
 
 async function hostChecks(h: LibvirtHost, peer: LibvirtHost, hosts: Hosts, strategies: readonly Strategy[], ram: number | undefined): Promise<Check[]> {
   const name = h.spec.name;
-  const out: Check[] = [];
   const r = h.remote;
+  const out: Check[] = [privilegesCheck(h, await sh(r, 'id -u')), ...statsChecks(h)];
+  out.push(...(await strategyChecks(h, hosts.domain, strategies)));
+  if (strategies.some((s) => s.postcopy !== 'none')) {
+    // the destination's QEMU is the one libvirt will start with qemu.conf's user
+    const configured = await sh(r, 'sed -n "s/^[[:space:]]*user[[:space:]]*=[[:space:]]*\\"\\(.*\\)\\".*/\\1/p" /etc/libvirt/qemu.conf 2>/dev/null | tail -1');
+    const running = await sh(r, 'p=$(cat "/run/libvirt/qemu/$1.pid" 2>/dev/null) && stat -c %U "/proc/$p" 2>/dev/null', hosts.domain);
+    const unprivileged = await sh(r, 'sysctl -n vm.unprivileged_userfaultfd 2>/dev/null || cat /proc/sys/vm/unprivileged_userfaultfd 2>/dev/null');
+    out.push(userfaultfdCheck(name, configured || running || 'libvirt-qemu', unprivileged));
+  }
+  // As a destination: the source's QEMU connects to this host's name unless migrate_uri says otherwise
+  const hostname = await sh(r, 'hostname');
+  const resolve = async (on: Host) => (await sh(on, 'getent hosts "$1" | head -1 | cut -d" " -f1', hostname)) || 'nothing';
+  out.push(migrationAddressCheck(h.spec, peer.spec.name, { hostname, here: await resolve(r), fromPeer: await resolve(peer.remote) }));
+  // As a destination: room for the guest
+  if (ram) out.push(freeMemoryCheck(name, Number(await sh(r, 'awk "/^MemAvailable:/{print \\$2 * 1024}" /proc/meminfo')), ram));
+  return out;
+}
 
-  // privileges: tc, virsh on qemu:///system, ss -p and reading QEMU's pid files need root
-  const uid = await sh(r, 'id -u');
-  if (uid === '0') out.push(pass(name, 'privileges', h.spec.sudo ? 'root through sudo' : 'root'));
-  else out.push(warn(name, 'privileges', `user ${h.spec.ssh.user} (uid ${uid}) without sudo`, 'set sudo: true for this host (passwordless sudo), or connect as root: tc, virsh and ss -p need root'));
+/** tc, virsh on qemu:///system, ss -p and reading QEMU's pid files need root. */
+function privilegesCheck(h: LibvirtHost, uid: string): Check {
+  if (uid === '0') return pass(h.spec.name, 'privileges', h.spec.sudo ? 'root through sudo' : 'root');
+  return warn(h.spec.name, 'privileges', `user ${h.spec.ssh.user} (uid ${uid}) without sudo`, 'set sudo: true for this host (passwordless sudo), or connect as root: tc, virsh and ss -p need root');
+}
 
+function statsChecks(h: LibvirtHost): Check[] {
+  const name = h.spec.name;
   const v = h.versions;
-  out.push(pass(name, 'versions', `libvirt ${v.daemon ?? v.library ?? '?'}, ${v.hypervisor ?? 'hypervisor ?'}`));
-  if (!h.jobInfo.completed) out.push(fail(name, 'completed stats', 'virsh domjobinfo has no --completed', 'upgrade libvirt to 1.2.9 or newer'));
-  else if (!h.jobInfo.rawstats) out.push(warn(name, 'completed stats', 'no --rawstats: the human table is parsed, sizes rounded to 0.001 of their unit', 'libvirt 6.0 or newer gives exact integers'));
-  else out.push(pass(name, 'completed stats', 'domjobinfo --completed --keep-completed --rawstats'));
+  const versions = pass(name, 'versions', `libvirt ${v.daemon ?? v.library ?? '?'}, ${v.hypervisor ?? 'hypervisor ?'}`);
+  if (!h.jobInfo.completed) return [versions, fail(name, 'completed stats', 'virsh domjobinfo has no --completed', 'upgrade libvirt to 1.2.9 or newer')];
+  if (!h.jobInfo.rawstats) return [versions, warn(name, 'completed stats', 'no --rawstats: the human table is parsed, sizes rounded to 0.001 of their unit', 'libvirt 6.0 or newer gives exact integers')];
+  return [versions, pass(name, 'completed stats', 'domjobinfo --completed --keep-completed --rawstats')];
+}
 
-  // strategies: the virsh options each needs, and the QEMU capabilities
+/** Each strategy: the virsh options it needs, and the QEMU capabilities. */
+async function strategyChecks(h: LibvirtHost, domain: string, strategies: readonly Strategy[]): Promise<Check[]> {
+  const name = h.spec.name;
+  const out: Check[] = [];
   const help = (await h.virsh.exec(['help', 'migrate'])).stdout;
-  const emulator = await emulatorOf(r, (a) => h.virsh.argv(a), hosts.domain);
-  const caps = await qemuMigrationCapabilities(r, emulator).catch(() => undefined);
+  const emulator = await emulatorOf(h.remote, (a) => h.virsh.argv(a), domain);
+  const caps = await qemuMigrationCapabilities(h.remote, emulator).catch(() => undefined);
   if (!caps) out.push(warn(name, 'QEMU capabilities', `could not ask ${emulator} for its migration capabilities`, 'check that the emulator of the domain exists on this host'));
   for (const s of strategies) {
     const options = requiredOptions(migrateArgs({ domain: 'x', strategy: s, knobs: {}, destinationUri: 'x' })).filter((o) => !['--domain', '--desturi'].includes(o));
@@ -130,40 +153,33 @@ async function hostChecks(h: LibvirtHost, peer: LibvirtHost, hosts: Hosts, strat
     else if (missingCaps.length) out.push(fail(name, `strategy ${s.label}`, `${emulator} lacks the migration capability ${missingCaps.join(', ')}`, 'upgrade QEMU, or drop this strategy'));
     else out.push(pass(name, `strategy ${s.label}`, options.join(' ')));
   }
-
-  // post-copy needs userfaultfd in the destination's QEMU — the one libvirt will start with qemu.conf's user —
-  // so: QEMU as root, or unprivileged userfaultfd allowed
-  if (strategies.some((s) => s.postcopy !== 'none')) {
-    const configured = await sh(r, 'sed -n "s/^[[:space:]]*user[[:space:]]*=[[:space:]]*\\"\\(.*\\)\\".*/\\1/p" /etc/libvirt/qemu.conf 2>/dev/null | tail -1');
-    const running = await sh(r, 'p=$(cat "/run/libvirt/qemu/$1.pid" 2>/dev/null) && stat -c %U "/proc/$p" 2>/dev/null', hosts.domain);
-    const user = configured || running || 'libvirt-qemu';
-    const unprivileged = await sh(r, 'sysctl -n vm.unprivileged_userfaultfd 2>/dev/null || cat /proc/sys/vm/unprivileged_userfaultfd 2>/dev/null');
-    if (user === 'root' || user === '+0' || user === '0') out.push(pass(name, 'post-copy (userfaultfd)', `QEMU runs as root`));
-    else if (unprivileged === '1') out.push(pass(name, 'post-copy (userfaultfd)', `QEMU runs as ${user}; vm.unprivileged_userfaultfd = 1`));
-    else {
-      out.push(fail(name, 'post-copy (userfaultfd)', `QEMU runs as ${user} and vm.unprivileged_userfaultfd = ${unprivileged || '?'}: QEMU cannot use userfaultfd ("Postcopy is not supported")`, 'sysctl -w vm.unprivileged_userfaultfd=1 (and in /etc/sysctl.d), or user = "root" in /etc/libvirt/qemu.conf'));
-    }
-  }
-
-  // As a destination: the source's QEMU connects to this host's name unless migrate_uri says otherwise
-  const hostname = await sh(r, 'hostname');
-  const self = (await sh(r, 'getent hosts "$1" | head -1 | cut -d" " -f1', hostname)) || 'nothing';
-  const fromPeer = (await sh(peer.remote, 'getent hosts "$1" | head -1 | cut -d" " -f1', hostname)) || 'nothing';
-  const loopback = (a: string) => /^127\.|^::1$/.test(a);
-  if (h.spec.migrateUri) out.push(pass(name, 'migration address', `migrate_uri ${h.spec.migrateUri}`));
-  else if (loopback(self) || loopback(fromPeer) || fromPeer === 'nothing') {
-    out.push(fail(name, 'migration address', `its host name ${hostname} resolves to ${self} here and to ${fromPeer} on ${peer.spec.name}: the migration stream would go to the wrong host (or libvirt refuses it)`, `map ${hostname} to its real address in /etc/hosts on both hosts, or set migrate_uri: tcp://${h.spec.address} for ${name}`));
-  } else out.push(pass(name, 'migration address', `${hostname} → ${fromPeer} from ${peer.spec.name}`));
-
-  // As a destination: room for the guest
-  if (ram) {
-    const avail = Number(await sh(r, 'awk "/^MemAvailable:/{print \\$2 * 1024}" /proc/meminfo'));
-    const need = ram * 1.1 + 64 * 2 ** 20;
-    if (!avail) out.push(warn(name, 'free memory', 'MemAvailable unknown', 'check /proc/meminfo'));
-    else if (avail < need) out.push(fail(name, 'free memory', `${Math.round(avail / 2 ** 20)} MiB available, the guest needs ${Math.round(need / 2 ** 20)} MiB here`, 'free memory on this host or use a smaller guest'));
-    else out.push(pass(name, 'free memory', `${Math.round(avail / 2 ** 20)} MiB available for a ${Math.round(ram / 2 ** 20)} MiB guest`));
-  }
   return out;
+}
+
+/** Post-copy needs userfaultfd in the destination's QEMU: QEMU as root, or unprivileged userfaultfd allowed. */
+export function userfaultfdCheck(name: string, user: string, unprivileged: string): Check {
+  if (user === 'root' || user === '+0' || user === '0') return pass(name, 'post-copy (userfaultfd)', 'QEMU runs as root');
+  if (unprivileged === '1') return pass(name, 'post-copy (userfaultfd)', `QEMU runs as ${user}; vm.unprivileged_userfaultfd = 1`);
+  return fail(name, 'post-copy (userfaultfd)', `QEMU runs as ${user} and vm.unprivileged_userfaultfd = ${unprivileged || '?'}: QEMU cannot use userfaultfd ("Postcopy is not supported")`, 'sysctl -w vm.unprivileged_userfaultfd=1 (and in /etc/sysctl.d), or user = "root" in /etc/libvirt/qemu.conf');
+}
+
+/** The address the source's QEMU will connect to: the host's name as both hosts resolve it, unless migrate_uri is set. */
+export function migrationAddressCheck(spec: Pick<LibvirtHost['spec'], 'name' | 'address' | 'migrateUri'>, peer: string, r: { hostname: string; here: string; fromPeer: string }): Check {
+  const loopback = (a: string) => /^127\.|^::1$/.test(a);
+  if (spec.migrateUri) return pass(spec.name, 'migration address', `migrate_uri ${spec.migrateUri}`);
+  if (loopback(r.here) || loopback(r.fromPeer) || r.fromPeer === 'nothing') {
+    return fail(spec.name, 'migration address', `its host name ${r.hostname} resolves to ${r.here} here and to ${r.fromPeer} on ${peer}: the migration stream would go to the wrong host (or libvirt refuses it)`, `map ${r.hostname} to its real address in /etc/hosts on both hosts, or set migrate_uri: tcp://${spec.address} for ${spec.name}`);
+  }
+  return pass(spec.name, 'migration address', `${r.hostname} → ${r.fromPeer} from ${peer}`);
+}
+
+/** Room for the guest on this host as a destination (its RAM + 10 % + 64 MiB for QEMU). */
+export function freeMemoryCheck(name: string, availBytes: number, ramBytes: number): Check {
+  const need = ramBytes * 1.1 + 64 * 2 ** 20;
+  const mib = (b: number) => Math.round(b / 2 ** 20);
+  if (!availBytes) return warn(name, 'free memory', 'MemAvailable unknown', 'check /proc/meminfo');
+  if (availBytes < need) return fail(name, 'free memory', `${mib(availBytes)} MiB available, the guest needs ${mib(need)} MiB here`, 'free memory on this host or use a smaller guest');
+  return pass(name, 'free memory', `${mib(availBytes)} MiB available for a ${mib(ramBytes)} MiB guest`);
 }
 
 async function pairChecks(pair: readonly [LibvirtHost, LibvirtHost], domain: string): Promise<Check[]> {
