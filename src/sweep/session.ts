@@ -57,24 +57,9 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
   };
   try {
     const facts: Record<string, unknown> = {};
-    let delayMethod: 'netem' | 'proxy' = 'proxy';
-    const claimed = await claimPair(
-      hosts,
-      {
-        ...opts,
-        onUndoFailure: 'stop',
-        // The doctor, quietly: a failed check stops the run before any host is touched.
-        beforeTouching: async (pair) => {
-          const doctor = await runDoctor(hosts, { pair, experiment });
-          const problem = firstFailure(doctor.checks);
-          if (problem) throw new RuntimeError(`not ready: ${problem.problem}`, problem.fix);
-          facts.doctor = doctor.checks.filter((c) => c.status !== 'pass').map((c) => `${c.host}: ${c.check}: ${c.detail}`);
-          delayMethod = doctor.delayMethod ?? 'proxy';
-        },
-      },
-      teardown,
-      log,
-    );
+    const doctor = doctorFirst(hosts, experiment, facts);
+    const claimed = await claimPair(hosts, { ...opts, onUndoFailure: 'stop', beforeTouching: doctor.run }, teardown, log);
+    const delayMethod = doctor.delayMethod();
     const { pair, journal, guards } = claimed;
     if (claimed.lock.inherited) facts.inheritedFrom = claimed.lock.inherited.sweepId;
     // the doctor has checked completed statistics and distinct host UUIDs; settling found where the domain runs
@@ -115,24 +100,41 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
       journal,
       facts: { ...facts, delayMethod: delayed ? delayMethod : 'none', clockOffsets: clocks.details, memwriter: guest?.access.writer?.impl },
       ensureHealthy: (l) => keepHealthy(pair, { guards, events, clocks, journal, sweepLong: work.markers }, l),
-      async ensureGuest() {
-        if (!guest) return [];
-        const g = guest.access.host;
-        if ((g as SshHost).connected) {
-          if (guards.alive(g.name)) return [];
-          await guards.guard(g);
-          return ['guest: guard restarted'];
-        }
-        guest.access = { host: await connectGuest(hosts, pair, teardown), writer: guest.access.writer };
-        await guards.guard(guest.access.host);
-        return ['guest: reconnected'];
-      },
+      ensureGuest: async () => (guest ? renewGuest(guest, { hosts, pair, guards, teardown }) : []),
       close,
     };
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+/** The doctor, quietly, once both hosts answer: a failed check stops the run before any host is touched. */
+function doctorFirst(hosts: Hosts, experiment: Experiment, facts: Record<string, unknown>) {
+  let method: 'netem' | 'proxy' = 'proxy';
+  return {
+    run: async (pair: readonly [LibvirtHost, LibvirtHost]) => {
+      const doctor = await runDoctor(hosts, { pair, experiment });
+      const problem = firstFailure(doctor.checks);
+      if (problem) throw new RuntimeError(`not ready: ${problem.problem}`, problem.fix);
+      facts.doctor = doctor.checks.filter((c) => c.status !== 'pass').map((c) => `${c.host}: ${c.check}: ${c.detail}`);
+      method = doctor.delayMethod ?? 'proxy';
+    },
+    delayMethod: () => method,
+  };
+}
+
+/** Between trials, once the VM runs again: a new guard for the guest if its guard ended, a new connection if it dropped. */
+async function renewGuest(g: ProvisionedGuest, s: { hosts: Hosts; pair: readonly LibvirtHost[]; guards: HostGuards; teardown: Teardown }): Promise<string[]> {
+  const host = g.access.host;
+  if ((host as SshHost).connected) {
+    if (s.guards.alive(host.name)) return [];
+    await s.guards.guard(host);
+    return ['guest: guard restarted'];
+  }
+  g.access = { host: await connectGuest(s.hosts, s.pair, s.teardown), writer: g.access.writer };
+  await s.guards.guard(g.access.host);
+  return ['guest: reconnected'];
 }
 
 function requireGuest(hosts: Hosts, experiment: Experiment): void {
