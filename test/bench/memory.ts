@@ -7,7 +7,7 @@ import { ExperimentSchema } from '../../src/config/experiment.js';
 import { createLogger } from '../../src/log/logger.js';
 import { planTrials } from '../../src/plan/plan.js';
 import { runSweep } from '../../src/sweep/sweep.js';
-import { fakeDriver } from './fake-driver.js';
+import { fakeDriver } from '../support/fake-driver.js';
 
 const MiB = 2 ** 20;
 

@@ -5,10 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { migbench, oneLineError } from '../support/cli.js';
 import { e2eSkipReason } from '../support/e2e-env.js';
-import { HOSTS, LAB, LAB_DIR, PREFIX, SUBNET, useTestLab } from '../support/test-lab.js';
+import { experiment } from '../support/experiment.js';
+import { HOSTS, hostsVariant, LAB, LAB_DIR, labUp, PREFIX, SUBNET, useTestLab } from '../support/test-lab.js';
 
 const skip = e2eSkipReason();
 const work = mkdtempSync(join(tmpdir(), 'migbench-e2e-'));
@@ -19,21 +19,12 @@ function file(name: string, text: string): string {
   return p;
 }
 
-/** The lab's hosts.yaml with some fields changed, as another file. */
-// biome-ignore lint/suspicious/noExplicitAny: parsed JSON/YAML of our own files, read field by field
-function hostsVariant(name: string, edit: (doc: Record<string, any>) => void): string {
-  // biome-ignore lint/suspicious/noExplicitAny: parsed YAML of our own file, edited field by field
-  const doc = parse(readFileSync(HOSTS, 'utf8')) as Record<string, any>;
-  edit(doc);
-  return file(name, JSON.stringify(doc));
-}
-
 describe('lab and bad input', { skip }, () => {
   before(useTestLab);
   after(() => rmSync(work, { recursive: true, force: true }));
 
   test('lab up is idempotent and lab status shows both hosts and the guest', async () => {
-    const again = await migbench(['lab', 'up', ...LAB, '--prefix', PREFIX, '--subnet', SUBNET]);
+    const again = await labUp();
     assert.equal(again.code, 0);
     assert.match(again.stdout, /already up/);
     const status = await migbench(['lab', 'status', ...LAB]);
@@ -45,7 +36,7 @@ describe('lab and bad input', { skip }, () => {
   });
 
   test('CI use: --quiet prints nothing, --sla exits 3 naming the cells, --junit writes the cells; resume of a complete sweep re-checks', async () => {
-    const exp = file('ci.yaml', 'name: ci\nstrategies: [precopy]\ndirections: both\nsettle_s: 0\n');
+    const exp = experiment(work, 'ci', 'strategies: [precopy]\ndirections: both\nsettle_s: 0\n');
     const out = join(work, 'ci');
     const junit = join(work, 'ci.xml');
     const r = await migbench(['run', exp, '--hosts', HOSTS, '--out', out, '--quiet', '--sla', 'max:downtime_ms<=1,total_time_ms<=600000', '--junit', junit]);
@@ -65,7 +56,7 @@ describe('lab and bad input', { skip }, () => {
   });
 
   test('bad input: one line naming the problem, exit 2 for config, 1 for runtime; nothing written', async () => {
-    const ok = file('ok.yaml', 'name: ok\nstrategies: [precopy]\n');
+    const ok = experiment(work, 'ok', 'strategies: [precopy]\n');
     const cases: Array<{ name: string; args: string[]; code: number; match: RegExp }> = [
       { name: 'missing hosts file', args: ['run', ok, '--hosts', join(work, 'nope.yaml')], code: 2, match: /hosts file not found: .*nope\.yaml — / },
       { name: 'YAML syntax error', args: ['run', file('syntax.yaml', 'name: x\nstrategies: [precopy\nrepetitions: 1\n'), '--hosts', HOSTS], code: 2, match: /syntax\.yaml:3:1: YAML syntax error/ },
@@ -93,19 +84,19 @@ describe('lab and bad input', { skip }, () => {
       },
       {
         name: 'writer load without a guest in the hosts file',
-        args: ['run', file('writer.yaml', 'name: x\nstrategies: [precopy]\nloads:\n  - {name: w, size: 16}\n'), '--hosts', hostsVariant('h-noguest.yaml', (d) => delete d.guest)],
+        args: ['run', file('writer.yaml', 'name: x\nstrategies: [precopy]\nloads:\n  - {name: w, size: 16}\n'), '--hosts', hostsVariant(work, 'h-noguest.yaml', (d) => delete d.guest)],
         code: 2,
         match: /memwriter loads but .*h-noguest\.yaml has no guest: section/,
       },
       {
         name: 'unreachable host (port closed)',
-        args: ['run', ok, '--hosts', hostsVariant('h-port.yaml', (d) => (d.hosts[1].ssh = { port: 2 }))],
+        args: ['run', ok, '--hosts', hostsVariant(work, 'h-port.yaml', (d) => (d.hosts[1].ssh = { port: 2 }))],
         code: 1,
         match: new RegExp(`${PREFIX}B .*unreachable: connection refused`),
       },
       {
         name: 'unreachable host (no such address)',
-        args: ['run', ok, '--hosts', hostsVariant('h-addr.yaml', (d) => {
+        args: ['run', ok, '--hosts', hostsVariant(work, 'h-addr.yaml', (d) => {
           d.hosts[1].address = `${SUBNET}.99`;
           d.ssh.connect_timeout_s = 3;
           const kh = readFileSync(d.ssh.known_hosts, 'utf8').replace(`${SUBNET}.2,`, `${SUBNET}.99,`);
@@ -116,7 +107,7 @@ describe('lab and bad input', { skip }, () => {
       },
       {
         name: 'wrong key',
-        args: ['run', ok, '--hosts', hostsVariant('h-key.yaml', (d) => {
+        args: ['run', ok, '--hosts', hostsVariant(work, 'h-key.yaml', (d) => {
           const key = join(work, 'stranger_key');
           if (!existsSync(key)) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
           d.ssh.key = key;
@@ -126,7 +117,7 @@ describe('lab and bad input', { skip }, () => {
       },
       {
         name: 'host key mismatch',
-        args: ['run', ok, '--hosts', hostsVariant('h-hostkey.yaml', (d) => {
+        args: ['run', ok, '--hosts', hostsVariant(work, 'h-hostkey.yaml', (d) => {
           const lines = readFileSync(d.ssh.known_hosts, 'utf8').trim().split('\n');
           const keyOfB = lines[1]!.split(' ').slice(1).join(' ');
           d.ssh.known_hosts = file('kh-swapped', `${lines[0]!.split(' ')[0]} ${keyOfB}\n${lines[1]}\n`);
@@ -136,13 +127,13 @@ describe('lab and bad input', { skip }, () => {
       },
       {
         name: 'domain not found',
-        args: ['run', ok, '--hosts', hostsVariant('h-dom.yaml', (d) => (d.domain = 'nosuchvm'))],
+        args: ['run', ok, '--hosts', hostsVariant(work, 'h-dom.yaml', (d) => (d.domain = 'nosuchvm'))],
         code: 1,
         match: new RegExp(`^migbench: not ready: ${PREFIX}A\\+${PREFIX}B: domain: nosuchvm is not defined on either host — check "domain" in the hosts file`),
       },
       {
         name: 'hostile domain name reaches virsh quoted, not the shell',
-        args: ['run', ok, '--hosts', hostsVariant('h-evil.yaml', (d) => (d.domain = `x'; touch migbench-pwned; $(touch migbench-pwned2) "`))],
+        args: ['run', ok, '--hosts', hostsVariant(work, 'h-evil.yaml', (d) => (d.domain = `x'; touch migbench-pwned; $(touch migbench-pwned2) "`))],
         code: 1,
         match: /is not defined on either host/,
       },

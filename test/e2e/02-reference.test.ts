@@ -2,13 +2,14 @@
 // and the relations the measurements must show.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { num, readTrials, type TrialRow } from '../../src/results/read-trials.js';
-import { migbench } from '../support/cli.js';
+import { num, type TrialRow } from '../../src/results/read-trials.js';
 import { e2eSkipReason } from '../support/e2e-env.js';
-import { GUEST_RAM, HOST_A, HOST_B, HOSTS, runningOnExactlyOne, sweepLeftovers, useTestLab } from '../support/test-lab.js';
+import { columnMean } from '../support/mean.js';
+import { sweep } from '../support/sweep.js';
+import { GUEST_RAM, HOST_A, HOST_B, runningOnExactlyOne, sweepLeftovers, useTestLab } from '../support/test-lab.js';
 
 const skip = e2eSkipReason();
 const work = mkdtempSync(join(tmpdir(), 'migbench-e2e-ref-'));
@@ -19,20 +20,6 @@ const LOADS = `loads:
   - {name: wmax, size: "60%", rate_mib_s: 0}
 `;
 
-async function sweep(name: string, yaml: string): Promise<TrialRow[]> {
-  const file = join(work, `${name}.yaml`);
-  writeFileSync(file, `name: ${name}\n${yaml}`);
-  const out = join(work, name);
-  const r = await migbench(['run', file, '--hosts', HOSTS, '--out', out]);
-  assert.equal(r.code, 0, `${name} failed:\n${r.stdout}\n${r.stderr}`);
-  return readTrials(join(out, 'trials.csv'));
-}
-
-const mean = (rows: readonly TrialRow[], column: string): number => {
-  const xs = rows.map((r) => num(r, column)).filter((x): x is number => x !== undefined);
-  assert.ok(xs.length > 0, `no values of ${column}`);
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
-};
 const pick = (rows: readonly TrialRow[], strategy: string, load: string, delay = '0') =>
   rows.filter((r) => r.strategy === strategy && r.load === load && r.delay_ms === delay);
 /** Downtime from QEMU, or from the events when QEMU did not report one (some post-copy jobs). */
@@ -46,8 +33,8 @@ describe('the reference experiment on the lab', { skip }, () => {
 
   before(async () => {
     await useTestLab();
-    loads = await sweep('loads', `strategies: [precopy, postcopy]\n${LOADS}delays_ms: [0]\ndirections: both\ntimeout: {seconds: 60}\nwarmup_s: 2\nsettle_s: 0.5\n`);
-    delayed = await sweep('delayed', 'strategies: [precopy, postcopy]\ndelays_ms: [30]\ndelay: {method: proxy}\ndirections: both\ntimeout: {seconds: 60}\nsettle_s: 0.5\n');
+    loads = await sweep(work, 'loads', `strategies: [precopy, postcopy]\n${LOADS}delays_ms: [0]\ndirections: both\ntimeout: {seconds: 60}\nwarmup_s: 2\nsettle_s: 0.5\n`);
+    delayed = await sweep(work, 'delayed', 'strategies: [precopy, postcopy]\ndelays_ms: [30]\ndelay: {method: proxy}\ndirections: both\ntimeout: {seconds: 60}\nsettle_s: 0.5\n');
   });
 
   test('every row is complete: real migrations both ways, libvirt counters filled in', () => {
@@ -87,24 +74,24 @@ describe('the reference experiment on the lab', { skip }, () => {
 
   test('post-copy has less downtime than pre-copy at every load', () => {
     for (const load of ['idle', 'w100', 'wmax']) {
-      const pre = mean(pick(loads, 'precopy', load).map((r) => ({ ...r, d: String(downtime(r)) })), 'd');
-      const post = mean(pick(loads, 'postcopy', load).map((r) => ({ ...r, d: String(downtime(r)) })), 'd');
+      const pre = columnMean(pick(loads, 'precopy', load).map((r) => ({ ...r, d: String(downtime(r)) })), 'd');
+      const post = columnMean(pick(loads, 'postcopy', load).map((r) => ({ ...r, d: String(downtime(r)) })), 'd');
       assert.ok(post < pre, `${load}: post-copy downtime ${post} ms, pre-copy ${pre} ms`);
     }
   });
 
   test('pre-copy total time and bytes grow with the writer rate', () => {
     const [idle, w100, wmax] = ['idle', 'w100', 'wmax'].map((l) => pick(loads, 'precopy', l));
-    assert.ok(mean(idle!, 'data_processed_bytes') < mean(w100!, 'data_processed_bytes'), 'bytes: idle vs 100 MiB/s');
-    assert.ok(mean(w100!, 'data_processed_bytes') < mean(wmax!, 'data_processed_bytes'), 'bytes: 100 MiB/s vs as fast as it can');
-    assert.ok(mean(idle!, 'total_time_ms') < mean(w100!, 'total_time_ms'), 'total time: idle vs 100 MiB/s');
-    assert.ok(mean(idle!, 'total_time_ms') < mean(wmax!, 'total_time_ms'), 'total time: idle vs as fast as it can');
+    assert.ok(columnMean(idle!, 'data_processed_bytes') < columnMean(w100!, 'data_processed_bytes'), 'bytes: idle vs 100 MiB/s');
+    assert.ok(columnMean(w100!, 'data_processed_bytes') < columnMean(wmax!, 'data_processed_bytes'), 'bytes: 100 MiB/s vs as fast as it can');
+    assert.ok(columnMean(idle!, 'total_time_ms') < columnMean(w100!, 'total_time_ms'), 'total time: idle vs 100 MiB/s');
+    assert.ok(columnMean(idle!, 'total_time_ms') < columnMean(wmax!, 'total_time_ms'), 'total time: idle vs as fast as it can');
   });
 
   test('a network delay lengthens the migration, and the row says how it was made', () => {
     for (const s of ['precopy', 'postcopy']) {
-      const d0 = mean(pick(loads, s, 'idle', '0'), 'total_time_ms');
-      const d30 = mean(pick(delayed, s, 'idle', '30'), 'total_time_ms');
+      const d0 = columnMean(pick(loads, s, 'idle', '0'), 'total_time_ms');
+      const d30 = columnMean(pick(delayed, s, 'idle', '30'), 'total_time_ms');
       assert.ok(d30 > d0 * 1.3, `${s}: ${d30} ms with 30 ms delay vs ${d0} ms without`);
     }
     for (const r of delayed) {

@@ -2,15 +2,15 @@
 // interrupted with SIGINT in the middle of a migration.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { readTrials } from '../../src/results/read-trials.js';
 import { migbench } from '../support/cli.js';
 import { e2eSkipReason } from '../support/e2e-env.js';
-import { BIN, ROOT } from '../support/paths.js';
+import { experiment } from '../support/experiment.js';
+import { sweepMidMigration } from '../support/sweep.js';
 import { HOSTS, runningOnExactlyOne, sweepLeftovers, useTestLab } from '../support/test-lab.js';
 
 const skip = e2eSkipReason();
@@ -31,8 +31,7 @@ describe('cleanup when trials go wrong', { skip }, () => {
   after(() => rmSync(work, { recursive: true, force: true }));
 
   test('a trial that reaches its timeout is aborted and recorded as such; the sweep goes on; nothing is left', async () => {
-    const file = join(work, 'timeout.yaml');
-    writeFileSync(file, `name: timeout\n${HOPELESS}repetitions: 2\ntimeout: {seconds: 4, action: abort}\n`);
+    const file = experiment(work, 'timeout', `${HOPELESS}repetitions: 2\ntimeout: {seconds: 4, action: abort}\n`);
     const out = join(work, 'timeout');
     const r = await migbench(['run', file, '--hosts', HOSTS, '--out', out]);
     assert.equal(r.code, 0, `a timeout is a result, not a failure:\n${r.stdout}\n${r.stderr}`);
@@ -50,8 +49,7 @@ describe('cleanup when trials go wrong', { skip }, () => {
   });
 
   test('a trial that fails before migrating (the writer cannot reach its rate) leaves nothing behind', async () => {
-    const file = join(work, 'failed.yaml');
-    writeFileSync(file, 'name: failed\nstrategies: [postcopy]\nloads:\n  - {name: impossible, size: 64, rate_mib_s: 1000000}\ndelays_ms: [30]\ndelay: {method: proxy}\ndirections: a-to-b\nwarmup_s: 1\n');
+    const file = experiment(work, 'failed', 'strategies: [postcopy]\nloads:\n  - {name: impossible, size: 64, rate_mib_s: 1000000}\ndelays_ms: [30]\ndelay: {method: proxy}\ndirections: a-to-b\nwarmup_s: 1\n');
     const out = join(work, 'failed');
     const r = await migbench(['run', file, '--hosts', HOSTS, '--out', out]);
     assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
@@ -65,16 +63,9 @@ describe('cleanup when trials go wrong', { skip }, () => {
   });
 
   test('SIGINT in the middle of a migration: the job is aborted, nothing is recorded for it, nothing is left', async () => {
-    const file = join(work, 'sigint.yaml');
-    writeFileSync(file, `name: sigint\n${HOPELESS}repetitions: 3\ntimeout: {seconds: 120, action: abort}\n`);
+    const file = experiment(work, 'sigint', `${HOPELESS}repetitions: 3\ntimeout: {seconds: 120, action: abort}\n`);
     const out = join(work, 'sigint');
-    const child = execa(process.execPath, [BIN, 'run', file, '--hosts', HOSTS, '--out', out], { cwd: ROOT, reject: false });
-    const log = join(out, 'sweep.log');
-    const until = Date.now() + 120_000;
-    while (!(existsSync(log) && readFileSync(log, 'utf8').includes('"migration started"'))) {
-      assert.ok(Date.now() < until, 'the migration never started');
-      await sleep(100);
-    }
+    const { child } = await sweepMidMigration(file, out, 120_000);
     await sleep(1500); // well inside the migration
     child.kill('SIGINT');
     const r = await child;

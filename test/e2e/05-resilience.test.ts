@@ -2,32 +2,21 @@
 // exactly one host, and trials.csv complete (after --resume) with no duplicate and no gap.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migbench, oneLineError } from '../support/cli.js';
 import { e2eSkipReason } from '../support/e2e-env.js';
-import { assertComplete, rowsOf, startMigbench, waitForLog } from '../support/sweep.js';
-import { HOSTS, qemuPid, restartGuest, runningOnExactlyOne, sshSessionPids, sweepLeftovers, useTestLab, virshOn } from '../support/test-lab.js';
+import { experiment, LONG_PRECOPY } from '../support/experiment.js';
+import { FaultTally } from '../support/fault-tally.js';
+import { assertComplete, rowsOf, startMigbench, sweepMidMigration } from '../support/sweep.js';
+import { HOSTS, qemuPid, restartGuest, sshSessionPids, sweepLeftovers, useTestLab, virshOn, waitForVirsh } from '../support/test-lab.js';
 
 const skip = e2eSkipReason();
 const work = mkdtempSync(join(tmpdir(), 'migbench-e2e-res-'));
 /** Fault cases tried and their outcome, printed at the end (the figures for the issue note). */
-const tally: Array<{ fault: string; leftovers: number; lost: number }> = [];
-
-function experiment(name: string, yaml: string): string {
-  const file = join(work, `${name}.yaml`);
-  writeFileSync(file, `name: ${name}\n${yaml}`);
-  return file;
-}
-
-async function assertClean(fault: string, lost = 0): Promise<void> {
-  const left = await sweepLeftovers();
-  tally.push({ fault, leftovers: left.length, lost });
-  assert.deepEqual(left, [], `${fault}: left behind`);
-  assert.ok(runningOnExactlyOne(), `${fault}: the VM does not run on exactly one host`);
-}
+const tally = new FaultTally('fault cases');
 
 // Small trials that still take a few seconds: a writer behind a delayed link.
 const SLOW = `strategies: [precopy, postcopy]
@@ -44,14 +33,12 @@ describe('sweeps that survive faults', { skip }, () => {
   before(useTestLab);
   after(() => {
     rmSync(work, { recursive: true, force: true });
-    process.stdout.write(`# fault cases: ${tally.length}; left something behind: ${tally.filter((t) => t.leftovers > 0).length}; trials lost: ${tally.reduce((s, t) => s + t.lost, 0)}\n`);
-    for (const t of tally) process.stdout.write(`#   ${t.fault}: leftovers ${t.leftovers}, lost ${t.lost}\n`);
+    tally.print();
   });
 
   test('one sweep per host pair: a second one is refused, naming the holder (exit 4)', async () => {
-    const file = experiment('lock', SLOW);
-    const first = startMigbench(['run', file, '--hosts', HOSTS, '--out', join(work, 'lock1')]);
-    await waitForLog(first, join(work, 'lock1'), 'migration started');
+    const file = experiment(work, 'lock', SLOW);
+    const { child: first } = await sweepMidMigration(file, join(work, 'lock1'));
     const second = await migbench(['run', file, '--hosts', HOSTS, '--out', join(work, 'lock2')]);
     assert.equal(second.code, 4, second.stderr);
     assert.match(oneLineError(second), /these hosts are in use by sweep lock-\d{8}-\d{6} \(pid \d+ on .*since .*\) — wait for it/);
@@ -62,11 +49,11 @@ describe('sweeps that survive faults', { skip }, () => {
     first.kill('SIGINT');
     assert.equal((await first).exitCode, 130);
     assert.equal(existsSync(join(work, 'lock2')) || existsSync(join(work, 'lock3')), false);
-    await assertClean('second sweep while one runs');
+    await tally.assertClean('second sweep while one runs');
   });
 
   test('SIGKILL and SIGINT at seeded random points, then --resume: the same trials as an uninterrupted run', async () => {
-    const file = experiment('kills', `${SLOW}repetitions: 2\n`);
+    const file = experiment(work, 'kills', `${SLOW}repetitions: 2\n`);
     const out = join(work, 'kills');
     const planned = 8;
     let seed = Number(process.env.MIGBENCH_E2E_SEED ?? 20261127);
@@ -92,20 +79,19 @@ describe('sweeps that survive faults', { skip }, () => {
         assert.equal(c.code, 0, c.stderr);
       }
       assert.ok(rowsOf(out).length >= before, 'recorded trials are never lost');
-      await assertClean(`${signal} at a random point (${i + 1})`);
+      await tally.assertClean(`${signal} at a random point (${i + 1})`);
     }
     const last = await migbench(['run', '--resume', out]);
     assert.equal(last.code, 0, `${last.stdout}\n${last.stderr}`);
     assertComplete(out, planned);
     for (const r of rowsOf(out)) assert.equal(r.status, 'completed', `trial ${r.trial_index}: ${r.error}`);
-    await assertClean('resume to the end');
+    await tally.assertClean('resume to the end');
   });
 
   test('the destination QEMU killed during pre-copy: that trial fails, the sweep goes on', async () => {
-    const file = experiment('killpre', 'strategies: [precopy]\nloads:\n  - {name: w50, size: 64, rate_mib_s: 50}\ndelays_ms: [30]\ndirections: a-to-b\nrepetitions: 2\nwarmup_s: 1\nsettle_s: 0\ntimeout: {seconds: 60}\n');
+    const file = experiment(work, 'killpre', `${LONG_PRECOPY}repetitions: 2\n`);
     const out = join(work, 'killpre');
-    const child = startMigbench(['run', file, '--hosts', HOSTS, '--out', out]);
-    await waitForLog(child, out, 'migration started');
+    const { child } = await sweepMidMigration(file, out);
     let pid = qemuPid('B');
     for (let i = 0; i < 100 && !pid; i++) {
       await sleep(50);
@@ -120,19 +106,14 @@ describe('sweeps that survive faults', { skip }, () => {
     assert.notEqual(killed?.error, '');
     assert.equal(next?.status, 'completed', `the next trial: ${next?.error}`);
     assertComplete(out, 2);
-    await assertClean('destination QEMU killed during pre-copy');
+    await tally.assertClean('destination QEMU killed during pre-copy');
   });
 
   test('the destination QEMU killed during post-copy: the VM is lost, the sweep stops and says so; restarted, --resume finishes', async () => {
-    const file = experiment('killpost', 'strategies: [postcopy]\nloads:\n  - {name: w50, size: 128, rate_mib_s: 50}\ndelays_ms: [50]\ndirections: a-to-b\nrepetitions: 2\nwarmup_s: 1\nsettle_s: 0\ntimeout: {seconds: 60}\n');
+    const file = experiment(work, 'killpost', 'strategies: [postcopy]\nloads:\n  - {name: w50, size: 128, rate_mib_s: 50}\ndelays_ms: [50]\ndirections: a-to-b\nrepetitions: 2\nwarmup_s: 1\nsettle_s: 0\ntimeout: {seconds: 60}\n');
     const out = join(work, 'killpost');
-    const child = startMigbench(['run', file, '--hosts', HOSTS, '--out', out]);
-    await waitForLog(child, out, 'migration started');
-    const until = Date.now() + 60_000;
-    while (!/running/.test(virshOn('B', ['domstate', 'mbvm']).out)) {
-      assert.ok(Date.now() < until, 'the destination never ran the guest');
-      await sleep(20);
-    }
+    const { child } = await sweepMidMigration(file, out);
+    await waitForVirsh('B', ['domstate', 'mbvm'], /running/, 'the destination never ran the guest', { pollMs: 20 });
     process.kill(qemuPid('B')!, 'SIGKILL'); // post-copy: the guest runs on B, part of its memory still on A
     const r = await child;
     assert.equal(r.exitCode, 1);
@@ -141,21 +122,20 @@ describe('sweeps that survive faults', { skip }, () => {
     assert.ok(!/paused/.test(virshOn('A', ['domstate', 'mbvm']).out), 'the unrunnable paused copy must not stay');
     // the guest is gone with its VM: check the hosts now, the (restarted) guest below
     const left = await sweepLeftovers({ guest: false });
-    tally.push({ fault: 'destination QEMU killed during post-copy', leftovers: left.length, lost: 0 });
+    tally.record({ fault: 'destination QEMU killed during post-copy', leftovers: left.length, lost: 0 });
     assert.deepEqual(left, []);
     await restartGuest();
     const resumed = await migbench(['run', '--resume', out]);
     assert.equal(resumed.code, 1, 'the failed trial stays recorded as failed'); // exit 1: a failed trial in the sweep
     assertComplete(out, 2);
     assert.equal(rowsOf(out)[1]?.status, 'completed');
-    await assertClean('resume after the lost VM was restarted');
+    await tally.assertClean('resume after the lost VM was restarted');
   });
 
   test("the controller's SSH link to the source dropped mid-trial: that trial fails, the sweep reconnects and goes on", async () => {
-    const file = experiment('drop', 'strategies: [precopy]\nloads:\n  - {name: w50, size: 64, rate_mib_s: 50}\ndelays_ms: [30]\ndirections: a-to-b\nrepetitions: 2\nwarmup_s: 1\nsettle_s: 0\ntimeout: {seconds: 60}\n');
+    const file = experiment(work, 'drop', `${LONG_PRECOPY}repetitions: 2\n`);
     const out = join(work, 'drop');
-    const child = startMigbench(['run', file, '--hosts', HOSTS, '--out', out]);
-    await waitForLog(child, out, 'migration started');
+    const { child } = await sweepMidMigration(file, out);
     await sleep(300);
     const sessions = sshSessionPids('A');
     assert.ok(sessions.length > 0, 'no SSH session to drop');
@@ -168,6 +148,6 @@ describe('sweeps that survive faults', { skip }, () => {
     assert.equal(r.exitCode, 1);
     assert.match(readFileSync(join(out, 'raw.jsonl'), 'utf8'), /"actions":\[[^\]]*reconnected/);
     assertComplete(out, 2);
-    await assertClean("controller's SSH link dropped mid-trial");
+    await tally.assertClean("controller's SSH link dropped mid-trial");
   });
 });

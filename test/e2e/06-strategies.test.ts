@@ -5,23 +5,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { num, readTrials, type TrialRow } from '../../src/results/read-trials.js';
+import { num } from '../../src/results/read-trials.js';
 import { migbench, oneLineError } from '../support/cli.js';
 import { e2eSkipReason } from '../support/e2e-env.js';
-import { HOSTS, LAB_DIR, PREFIX, restartLibvirtd, sweepLeftovers, useTestLab } from '../support/test-lab.js';
+import { experiment } from '../support/experiment.js';
+import { sweep } from '../support/sweep.js';
+import { HOSTS, hostsVariant, LAB_DIR, PREFIX, restartLibvirtd, sweepLeftovers, useTestLab } from '../support/test-lab.js';
 
 const skip = e2eSkipReason();
 const work = mkdtempSync(join(tmpdir(), 'migbench-e2e-strat-'));
-
-async function sweep(name: string, yaml: string): Promise<TrialRow[]> {
-  const file = join(work, `${name}.yaml`);
-  writeFileSync(file, `name: ${name}\n${yaml}`);
-  const out = join(work, name);
-  const r = await migbench(['run', file, '--hosts', HOSTS, '--out', out]);
-  assert.ok(r.code === 0, `${name}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
-  return readTrials(join(out, 'trials.csv'));
-}
 
 /** Runs the doctor; returns its exit code and the rows that failed, as "host check: found — fix". */
 async function doctor(hostsFile = HOSTS): Promise<{ code: number; failed: string[]; out: string }> {
@@ -49,6 +41,7 @@ describe('strategies, knobs and the doctor on the lab', { skip }, () => {
 
   test('each strategy did what it claims (a 100 MiB/s writer behind a 20 ms delay)', async () => {
     const rows = await sweep(
+      work,
       'strategies',
       `strategies:
   - precopy
@@ -88,7 +81,7 @@ settle_s: 0
   });
 
   test('knobs: a bandwidth cap holds, a max downtime is set', async () => {
-    const [r] = await sweep('knobs', 'strategies: [precopy]\ndirections: a-to-b\nknobs: {bandwidth_mib_s: 20, max_downtime_ms: 50}\nsettle_s: 0\n');
+    const [r] = await sweep(work, 'knobs', 'strategies: [precopy]\ndirections: a-to-b\nknobs: {bandwidth_mib_s: 20, max_downtime_ms: 50}\nsettle_s: 0\n');
     assert.equal(r!.status, 'completed', r!.error);
     assert.equal(r!.knobs, 'bandwidth_mib_s=20 max_downtime_ms=50');
     assert.match(r!.migrate_flags ?? '', /--bandwidth=20/);
@@ -121,8 +114,7 @@ settle_s: 0
       assert.equal(d.code, 1);
       assert.ok(d.failed.some((l) => new RegExp(`${PREFIX}B \\| migration address \\| FAIL \\| its host name ${PREFIX}B resolves to 127\\.0\\.0\\.1 here .* \\| map ${PREFIX}B to its real address .* or set migrate_uri`).test(l)), d.out);
       // and migbench run stops before touching anything, with the same finding
-      const file = join(work, 'ok.yaml');
-      writeFileSync(file, 'name: ok\nstrategies: [precopy]\n');
+      const file = experiment(work, 'ok', 'strategies: [precopy]\n');
       const r = await migbench(['run', file, '--hosts', HOSTS, '--out', join(work, 'never')]);
       assert.equal(r.code, 1);
       assert.match(oneLineError(r), new RegExp(`^migbench: not ready: ${PREFIX}B: migration address: `));
@@ -134,9 +126,7 @@ settle_s: 0
       assert.ok(d.failed.some((l) => new RegExp(`${PREFIX}B \\| post-copy \\(userfaultfd\\) \\| FAIL \\| QEMU runs as libvirt-qemu and vm.unprivileged_userfaultfd = 0.* \\| sysctl -w vm.unprivileged_userfaultfd=1`).test(l)), d.out);
     });
     // missing domain
-    const doc = parse(readFileSync(HOSTS, 'utf8')) as Record<string, unknown>;
-    const noDomain = join(work, 'nodomain.yaml');
-    writeFileSync(noDomain, JSON.stringify({ ...doc, domain: 'nosuchvm' }));
+    const noDomain = hostsVariant(work, 'nodomain.yaml', (d) => (d.domain = 'nosuchvm'));
     const d = await doctor(noDomain);
     assert.equal(d.code, 1);
     assert.ok(d.failed.some((l) => /domain \| FAIL \| nosuchvm is not defined on either host \| check "domain" in the hosts file/.test(l)), d.out);

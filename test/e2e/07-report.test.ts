@@ -3,32 +3,32 @@
 // chart drawn from data, and a recommendation.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { num, readTrials } from '../../src/results/read-trials.js';
+import { num } from '../../src/results/read-trials.js';
 import { migbench } from '../support/cli.js';
 import { CHROMIUM, e2eSkipReason } from '../support/e2e-env.js';
+import { experiment } from '../support/experiment.js';
+import { mean } from '../support/mean.js';
 import { checkSummaryAgainstTrials } from '../support/summary-check.js';
-import { HOSTS, useTestLab } from '../support/test-lab.js';
+import { runToEnd } from '../support/sweep.js';
+import { useTestLab } from '../support/test-lab.js';
 
 const skip = e2eSkipReason();
 const work = mkdtempSync(join(tmpdir(), 'migbench-e2e-report-'));
 const out = join(work, 'probe');
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 describe('service probe, report and recommendation on the lab', { skip }, () => {
   before(useTestLab);
   after(() => rmSync(work, { recursive: true, force: true }));
 
   test('with the probe on: outage and pull-phase latency per trial, post-copy beside pre-copy', async (t) => {
-    const exp = join(work, 'probe.yaml');
-    writeFileSync(
-      exp,
+    const exp = experiment(
+      work,
+      'probe',
       [
-        'name: probe',
         'strategies: [precopy, postcopy]',
         'loads: [{name: w60-30, size: "60%", rate_mib_s: 30}]',
         'delays_ms: [10]',
@@ -40,9 +40,7 @@ describe('service probe, report and recommendation on the lab', { skip }, () => 
         'probe: {rate_hz: 50, timeout_ms: 100, before_s: 1, after_s: 1}',
       ].join('\n'),
     );
-    const r = await migbench(['run', exp, '--hosts', HOSTS, '--out', out, '--quiet']);
-    assert.equal(r.code, 0, r.stderr);
-    const rows = readTrials(join(out, 'trials.csv'));
+    const { rows } = await runToEnd(exp, out, { extra: ['--quiet'] });
     assert.equal(rows.length, 8);
     for (const row of rows) {
       const what = `trial ${row.trial_index} ${row.strategy}`;

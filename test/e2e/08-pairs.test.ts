@@ -9,7 +9,9 @@ import { parse, stringify } from 'yaml';
 import { readTrials, type TrialRow } from '../../src/results/read-trials.js';
 import { migbench } from '../support/cli.js';
 import { e2eSkipReason } from '../support/e2e-env.js';
+import { experiment } from '../support/experiment.js';
 import { checkSummaryAgainstTrials } from '../support/summary-check.js';
+import { runToEnd } from '../support/sweep.js';
 import { HOSTS, PREFIX, useTestLab } from '../support/test-lab.js';
 
 const skip = e2eSkipReason();
@@ -18,15 +20,13 @@ const work = mkdtempSync(join(tmpdir(), 'migbench-e2e-pairs-'));
 const LAB2 = ['--dir', process.env.MIGBENCH_E2E_DIR2 ?? '/tmp/migbench-e2e-lab2', '--prefix', process.env.MIGBENCH_E2E_PREFIX2 ?? 'mbu', '--subnet', process.env.MIGBENCH_E2E_SUBNET2 ?? '10.77.10'];
 const HOSTS2 = join(LAB2[1]!, 'hosts.yaml');
 
-async function sweep(name: string, hostsFile: string, extra: string[] = []): Promise<{ dir: string; rows: TrialRow[]; stdout: string }> {
-  const exp = join(work, 'pairs.yaml');
+/** The sweep "pairs" to its end on `hostsFile`, into WORK/NAME. */
+async function pairsSweep(name: string, hostsFile: string, extra: string[] = []): Promise<{ dir: string; rows: TrialRow[]; stdout: string }> {
   // hybrid, not postcopy: with two TCG labs on two cores an idle guest's pre-copy can finish before post-copy's
   // switch takes effect, and such a trial is (rightly) recorded as failed — not what this file tests
-  writeFileSync(exp, 'name: pairs\nstrategies: [precopy, hybrid]\nrepetitions: 2\nsettle_s: 0\n');
+  const exp = experiment(work, 'pairs', 'strategies: [precopy, hybrid]\nrepetitions: 2\nsettle_s: 0\n');
   const dir = join(work, name);
-  const r = await migbench(['run', exp, '--hosts', hostsFile, '--out', dir, ...extra]);
-  assert.equal(r.code, 0, `${name}: ${r.stdout}\n${r.stderr}`);
-  return { dir, rows: readTrials(join(dir, 'trials.csv')), stdout: r.stdout };
+  return { dir, ...(await runToEnd(exp, dir, { hosts: hostsFile, extra })) };
 }
 
 const span = (r: TrialRow) => [Date.parse(r.started_at!), Date.parse(r.started_at!) + Number(r.wall_time_ms)] as const;
@@ -52,7 +52,7 @@ describe('several host pairs, shards, merged reports', { skip }, () => {
     const doctor = await migbench(['doctor', '--hosts', file]);
     assert.equal(doctor.code, 0, doctor.stdout);
     assert.match(doctor.stdout, /pair lab1:[\s\S]*pair lab2:/);
-    const { rows, stdout } = await sweep('both', file);
+    const { rows, stdout } = await pairsSweep('both', file);
     assert.deepEqual(rows.map((r) => Number(r.trial_index)).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7]);
     assert.ok(rows.every((r) => r.status === 'completed'), stdout);
     const byPair = (p: string) => rows.filter((r) => r.pair === p);
@@ -67,8 +67,8 @@ describe('several host pairs, shards, merged reports', { skip }, () => {
   });
 
   test('--shard i/n splits one sweep; report merges the shards into one summary', async () => {
-    const s1 = await sweep('shard1', HOSTS, ['--shard', '1/2']);
-    const s2 = await sweep('shard2', HOSTS2, ['--shard', '2/2']);
+    const s1 = await pairsSweep('shard1', HOSTS, ['--shard', '1/2']);
+    const s2 = await pairsSweep('shard2', HOSTS2, ['--shard', '2/2']);
     const i1 = s1.rows.map((r) => Number(r.trial_index));
     const i2 = s2.rows.map((r) => Number(r.trial_index));
     assert.deepEqual([...i1, ...i2].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7], 'the shards are disjoint and complete');

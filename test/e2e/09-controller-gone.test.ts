@@ -5,34 +5,25 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migbench } from '../support/cli.js';
 import { e2eSkipReason } from '../support/e2e-env.js';
-import { assertComplete, rowsOf, startMigbench, waitForLog } from '../support/sweep.js';
-import { guestLeftovers, guestStates, HOSTS, hostLeftovers, PREFIX, restartLibvirtd, runningOnExactlyOne, sweepLeftovers, useTestLab } from '../support/test-lab.js';
+import { experiment, LONG_PRECOPY } from '../support/experiment.js';
+import { FaultTally } from '../support/fault-tally.js';
+import { assertComplete, rowsOf, runToEnd, sweepMidMigration } from '../support/sweep.js';
+import { guestLeftovers, guestStates, hostLeftovers, PREFIX, restartLibvirtd, sweepLeftovers, useTestLab } from '../support/test-lab.js';
 
 const skip = e2eSkipReason();
 const work = mkdtempSync(join(tmpdir(), 'migbench-e2e-gone-'));
 /** Cases, leftovers, lost trials and seconds to a clean host: the figures for the issue note. */
-const tally: Array<{ fault: string; leftovers: number; lost: number; cleanAfterS?: number }> = [];
+const tally = new FaultTally('controller-gone cases');
 
-function experiment(name: string, yaml: string): string {
-  const file = join(work, `${name}.yaml`);
-  writeFileSync(file, `name: ${name}\n${yaml}`);
-  return file;
-}
-
-// A pre-copy that takes several seconds: a writer behind a delayed link (the relay, or netem where it exists).
-const LONG = 'strategies: [precopy]\nloads:\n  - {name: w50, size: 64, rate_mib_s: 50}\ndelays_ms: [30]\ndirections: a-to-b\nwarmup_s: 1\nsettle_s: 0\ntimeout: {seconds: 60}\n';
-
-/** A sweep of LONG trials in the background, once its first migration has started. */
+/** A sweep of LONG_PRECOPY trials in the background, once its first migration has started. */
 async function midTrial(name: string, repetitions: number) {
   const out = join(work, name);
-  const child = startMigbench(['run', experiment(name, `${LONG}repetitions: ${repetitions}\n`), '--hosts', HOSTS, '--out', out]);
-  await waitForLog(child, out, 'migration started');
+  const { child } = await sweepMidMigration(experiment(work, name, `${LONG_PRECOPY}repetitions: ${repetitions}\n`), out);
   return { out, child };
 }
 
@@ -45,25 +36,17 @@ async function cleanWithin(fault: string, ms: number, check: () => Promise<strin
     if (left.length === 0) return (Date.now() - t0) / 1000;
     await sleep(250);
   }
-  tally.push({ fault, leftovers: left.length, lost: 0 });
+  tally.record({ fault, leftovers: left.length, lost: 0 });
   assert.deepEqual(left, [], `${fault}: still there after ${ms / 1000} s`);
   return ms / 1000;
 }
 
 const noPausedCopy = () => Object.entries(guestStates()).filter(([, s]) => /paused/.test(s)).map(([h, s]) => `${h}: domain ${s}`);
 
-async function assertClean(fault: string, extra: Partial<(typeof tally)[number]> = {}): Promise<void> {
-  const left = await sweepLeftovers();
-  tally.push({ fault, leftovers: left.length, lost: 0, ...extra });
-  assert.deepEqual(left, [], `${fault}: left behind`);
-  assert.ok(runningOnExactlyOne(), `${fault}: the VM does not run on exactly one host`);
-}
-
 /** A run that must find nothing to clean up: no marker replayed, no VM to settle. */
 async function assertNextRunStartsClean(name: string): Promise<void> {
   const out = join(work, `${name}-next`);
-  const r = await migbench(['run', experiment(`${name}-next`, 'strategies: [precopy]\ndirections: a-to-b\nsettle_s: 0\n'), '--hosts', HOSTS, '--out', out]);
-  assert.equal(r.code, 0, r.stderr);
+  await runToEnd(experiment(work, `${name}-next`, 'strategies: [precopy]\ndirections: a-to-b\nsettle_s: 0\n'), out);
   const start = readFileSync(join(out, 'raw.jsonl'), 'utf8').split('\n')[0]!;
   assert.doesNotMatch(start, /"cleanedUp"/, `${name}: the next run had to clean up: ${start}`);
 }
@@ -72,8 +55,7 @@ describe('nothing left behind, whatever ends the controller', { skip }, () => {
   before(useTestLab);
   after(() => {
     rmSync(work, { recursive: true, force: true });
-    process.stdout.write(`# controller-gone cases: ${tally.length}; left something behind: ${tally.filter((t) => t.leftovers > 0).length}; trials lost: ${tally.reduce((s, t) => s + t.lost, 0)}\n`);
-    for (const t of tally) process.stdout.write(`#   ${t.fault}: leftovers ${t.leftovers}, lost ${t.lost}${t.cleanAfterS === undefined ? '' : `, hosts clean ${t.cleanAfterS.toFixed(1)} s after`}\n`);
+    tally.print();
   });
 
   test('hang-up (SIGHUP with the terminal gone: EPIPE on stdout and stderr) mid-trial: the clean stop, exit 129, results kept', async () => {
@@ -90,7 +72,7 @@ describe('nothing left behind, whatever ends the controller', { skip }, () => {
     assert.match(log, /"signal":"SIGHUP","msg":"interrupted; every change undone"/);
     assert.match(log, /"code":"EPIPE".*"msg":"the terminal went away; the sweep goes on, logging here"/);
     assert.ok(readFileSync(join(out, 'raw.jsonl'), 'utf8').includes('"sweep-end"'), 'the results are closed properly');
-    await assertClean('SIGHUP with the terminal gone');
+    await tally.assertClean('SIGHUP with the terminal gone');
   });
 
   test('SIGQUIT and SIGTERM take the same clean stop, each with its own exit code', async () => {
@@ -100,7 +82,7 @@ describe('nothing left behind, whatever ends the controller', { skip }, () => {
       const r = await child;
       assert.equal(r.exitCode, code, `${signal}: exit ${r.exitCode} ${r.signal}\n${r.stderr}`);
       assert.match(String(r.stderr), new RegExp(`interrupted after [01] of 2 trials \\(${signal}\\); continue with: migbench run --resume`));
-      await assertClean(signal);
+      await tally.assertClean(signal);
     }
   });
 
@@ -110,7 +92,7 @@ describe('nothing left behind, whatever ends the controller', { skip }, () => {
     child.kill('SIGKILL');
     await child;
     const seconds = await cleanWithin('SIGKILL mid-trial', 10_000, async () => [...(await sweepLeftovers()), ...noPausedCopy()]);
-    await assertClean('SIGKILL mid-trial', { cleanAfterS: seconds });
+    await tally.assertClean('SIGKILL mid-trial', { cleanAfterS: seconds });
     await assertNextRunStartsClean('kill');
   });
 
@@ -143,7 +125,7 @@ describe('nothing left behind, whatever ends the controller', { skip }, () => {
     assert.equal(next?.status, 'completed', `the next trial: ${next?.error}`);
     assert.match(readFileSync(join(out, 'raw.jsonl'), 'utf8'), /"actions":\[[^\]]*reconnected/);
     assertComplete(out, 2);
-    await assertClean('link to the source cut mid-trial', { cleanAfterS: seconds });
+    await tally.assertClean('link to the source cut mid-trial', { cleanAfterS: seconds });
     await assertNextRunStartsClean('cut');
   });
 
@@ -160,6 +142,6 @@ describe('nothing left behind, whatever ends the controller', { skip }, () => {
     for (const row of rows.slice(1)) assert.equal(row.status, 'completed', `trial ${row.trial_index}: ${row.error}`);
     assert.equal(r.exitCode, 1, 'a failed trial in the sweep');
     assert.match(readFileSync(join(out, 'raw.jsonl'), 'utf8'), /libvirt reconnected, event stream restarted/);
-    await assertClean('libvirtd restarted mid-migration');
+    await tally.assertClean('libvirtd restarted mid-migration');
   });
 });

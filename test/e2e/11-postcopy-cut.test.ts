@@ -5,13 +5,13 @@
 // sweep, saying where the VM is and what to do. Then nothing is left behind, without cleanup.
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { e2eSkipReason } from '../support/e2e-env.js';
-import { assertComplete, rowsOf, startMigbench, waitForLog } from '../support/sweep.js';
-import { cutBetweenHosts, HOSTS, restartGuest, runningOnExactlyOne, sweepLeftovers, useTestLab, virshOn } from '../support/test-lab.js';
+import { experiment } from '../support/experiment.js';
+import { assertComplete, rowsOf, type startMigbench, startSweep, waitForLog } from '../support/sweep.js';
+import { cutBetweenHosts, HOSTS, restartGuest, runningOnExactlyOne, sweepLeftovers, useTestLab, virshOn, waitForVirsh } from '../support/test-lab.js';
 import { migbench } from '../support/cli.js';
 import { loadHosts } from '../../src/config/hosts.js';
 import { SshHost } from '../../src/remote/ssh.js';
@@ -26,22 +26,27 @@ const work = mkdtempSync(join(tmpdir(), 'migbench-e2e-pccut-'));
  * lock held, the destination's main loop stops, and no recovery can reach it (seen with gdb: `do_interrupt_all` in
  * `handle_userfault`, the main thread in `bql_lock`). A guest that has answered over SSH has those pages.
  */
-async function intoThePull(guest: SshHost): Promise<void> {
-  const until = Date.now() + 60_000;
-  while (!/running \(post-copy\)/.test(virshOn('B', ['domstate', '--reason', 'mbvm']).out)) {
-    assert.ok(Date.now() < until, 'the destination never ran the guest in post-copy');
-    await sleep(50);
+async function intoThePull(): Promise<void> {
+  await waitForVirsh('B', ['domstate', '--reason', 'mbvm'], /running \(post-copy\)/, 'the destination never ran the guest in post-copy');
+  // the guest is slow while it pulls its pages: a connection that misses its keepalives is opened again
+  const until = Date.now() + 90_000;
+  let answers = 0;
+  while (answers < 2) {
+    assert.ok(Date.now() < until, 'the guest did not answer twice over SSH within 90 s of running on the destination');
+    const guest = await SshHost.connect(loadHosts(HOSTS).guest!).catch(() => undefined);
+    try {
+      while (guest && answers < 2 && (await guest.exec(['true'], { timeoutMs: 30_000 }).then((r) => r.code === 0, () => false))) answers++;
+    } finally {
+      await guest?.close();
+    }
   }
-  for (let i = 0; i < 2; i++) assert.equal((await guest.exec(['true'], { timeoutMs: 30_000 })).code, 0);
   assert.match(virshOn('B', ['domstate', '--reason', 'mbvm']).out, /running \(post-copy\)/, 'the pull ended before the cut: make it longer');
 }
 
-function experiment(name: string, timeoutS: number, repetitions: number): string {
-  const file = join(work, `${name}.yaml`);
+function pullExperiment(name: string, timeoutS: number, repetitions: number): string {
   // a long pull: 128 MiB rewritten at 50 MiB/s behind 50 ms of delay (the relay, on the destination), post-copy's
   // stream capped at 8 MiB/s (the 256 MiB guest takes ~30 s to pull)
-  writeFileSync(file, `name: ${name}\nstrategies: [postcopy]\nloads:\n  - {name: w50, size: 128, rate_mib_s: 50}\ndelays_ms: [50]\ndelay: {method: proxy}\nknobs: {postcopy_bandwidth_mib_s: 8}\ndirections: a-to-b\nrepetitions: ${repetitions}\nwarmup_s: 1\nsettle_s: 0\ntimeout: {seconds: ${timeoutS}}\n`);
-  return file;
+  return experiment(work, name, `strategies: [postcopy]\nloads:\n  - {name: w50, size: 128, rate_mib_s: 50}\ndelays_ms: [50]\ndelay: {method: proxy}\nknobs: {postcopy_bandwidth_mib_s: 8}\ndirections: a-to-b\nrepetitions: ${repetitions}\nwarmup_s: 1\nsettle_s: 0\ntimeout: {seconds: ${timeoutS}}\n`);
 }
 
 /** Sweeps a failed test left running: stopped (cleanly, SIGTERM) before the next test starts. */
@@ -54,14 +59,9 @@ function started(child: ReturnType<typeof startMigbench>): ReturnType<typeof sta
 /** Starts a two-trial sweep and returns once its first trial is into the pull (see intoThePull). */
 async function sweepIntoThePull(name: string, timeoutS: number): Promise<{ child: ReturnType<typeof startMigbench>; out: string }> {
   const out = join(work, name);
-  const child = started(startMigbench(['run', experiment(name, timeoutS, 2), '--hosts', HOSTS, '--out', out]));
-  const guest = await SshHost.connect(loadHosts(HOSTS).guest!);
-  try {
-    await waitForLog(child, out, 'migration started');
-    await intoThePull(guest);
-  } finally {
-    await guest.close();
-  }
+  const child = started(startSweep(pullExperiment(name, timeoutS, 2), out));
+  await waitForLog(child, out, 'migration started');
+  await intoThePull();
   return { child, out };
 }
 

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { migbench } from '../support/cli.js';
 import { e2eSkipReason } from '../support/e2e-env.js';
-import { LAB, LAB_DIR, PREFIX, SUBNET, useTestLab } from '../support/test-lab.js';
+import { LAB, LAB_DIR, labUp, PREFIX, useTestLab } from '../support/test-lab.js';
 
 const skip = e2eSkipReason();
 
@@ -58,7 +58,7 @@ describe('lab down', { skip }, () => {
     const status = await migbench(['lab', 'status', ...LAB]);
     assert.equal(status.code, 1);
     assert.match(status.stdout, /made before this machine last booted/);
-    const up = await migbench(['lab', 'up', ...LAB, '--prefix', PREFIX, '--subnet', SUBNET]);
+    const up = await labUp();
     assert.equal(up.code, 0, up.stderr);
     assert.equal(JSON.parse(readFileSync(join(LAB_DIR, 'lab.json'), 'utf8')).phase, 'up');
     const down = await migbench(['lab', 'down', ...LAB]);

@@ -2,13 +2,15 @@
 // idempotent); 99-lab-down.test removes it. Overridable so that two test runs can share a machine.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parse } from 'yaml';
 import { loadHosts } from '../../src/config/hosts.js';
 import { commandOf } from '../../src/lab/processes.js';
 import { run } from '../../src/remote/host.js';
 import { SshHost } from '../../src/remote/ssh.js';
-import { migbench } from './cli.js';
+import { type CliResult, migbench } from './cli.js';
 
 export const LAB_DIR = process.env.MIGBENCH_E2E_DIR ?? '/tmp/migbench-e2e-lab';
 export const PREFIX = process.env.MIGBENCH_E2E_PREFIX ?? 'mbt';
@@ -19,17 +21,33 @@ export const GUEST_RAM = 256 * 2 ** 20;
 export const HOST_A = `${PREFIX}A`;
 export const HOST_B = `${PREFIX}B`;
 
+/** `migbench lab up` of the test lab (idempotent: "already up" when it is). */
+export function labUp(): Promise<CliResult> {
+  return migbench(['lab', 'up', ...LAB, '--prefix', PREFIX, '--subnet', SUBNET]);
+}
+
 export async function useTestLab(): Promise<void> {
-  let up = await migbench(['lab', 'up', ...LAB, '--prefix', PREFIX, '--subnet', SUBNET]);
+  let up = await labUp();
   if (up.code !== 0 && /is partly up/.test(up.stderr)) {
     // an earlier test run that was killed half-way: its lab is of no use, start from a new one
     const down = await migbench(['lab', 'down', ...LAB]);
     assert.equal(down.code, 0, `lab down of a broken test lab failed:\n${down.stderr}`);
-    up = await migbench(['lab', 'up', ...LAB, '--prefix', PREFIX, '--subnet', SUBNET]);
+    up = await labUp();
   }
   assert.equal(up.code, 0, `lab up failed:\n${up.stderr}`);
   // a test that failed half-way may have left the guest down: every file starts from a running guest
   if (!runningOnExactlyOne()) await restartGuest();
+}
+
+/** The lab's hosts.yaml with some fields changed, written as DIR/NAME (in JSON, which is YAML); returns its path. */
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML of our own file, edited field by field
+export function hostsVariant(dir: string, name: string, edit: (doc: Record<string, any>) => void): string {
+  // biome-ignore lint/suspicious/noExplicitAny: parsed YAML of our own file, edited field by field
+  const doc = parse(readFileSync(HOSTS, 'utf8')) as Record<string, any>;
+  edit(doc);
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify(doc));
+  return file;
 }
 
 function netnsPids(ns: string): number[] {
@@ -118,6 +136,15 @@ export function virshOn(h: 'A' | 'B', args: readonly string[]): { code: number; 
   } catch (err) {
     const e = err as { status?: number; stdout?: string; stderr?: string };
     return { code: e.status ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
+
+/** Waits until `virsh ARGS` on a lab host prints something matching `pattern`; fails with `message` after `timeoutMs`. */
+export async function waitForVirsh(h: 'A' | 'B', args: readonly string[], pattern: RegExp, message: string, opts: { timeoutMs?: number; pollMs?: number } = {}): Promise<void> {
+  const until = Date.now() + (opts.timeoutMs ?? 60_000);
+  while (!pattern.test(virshOn(h, args).out)) {
+    assert.ok(Date.now() < until, message);
+    await sleep(opts.pollMs ?? 50);
   }
 }
 

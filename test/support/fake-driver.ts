@@ -1,12 +1,13 @@
 // A trial driver without hosts: every trial "completes" at once with a real completed-job capture and ~100 job
-// samples, so that a sweep of thousands of trials exercises everything but the hosts. Benchmarks only.
+// samples, so that a sweep of thousands of trials exercises everything but the hosts. For the benchmarks and the
+// sweep loop's unit test.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseJobInfo } from '../../src/libvirt/jobinfo.js';
 import type { Trial } from '../../src/plan/trial.js';
 import type { TrialDriver } from '../../src/sweep/driver.js';
 import type { TrialOutcome } from '../../src/trial/run-trial.js';
-import { ROOT } from '../support/paths.js';
+import { ROOT } from './paths.js';
 
 const CAPTURE = readFileSync(join(ROOT, 'test/fixtures/domjobinfo/libvirt-9.0_qemu-10.0.2/01-precopy-A-to-B.completed.src.txt'), 'utf8');
 
