@@ -3,7 +3,8 @@ import { EXIT, MigbenchError } from '../errors.js';
 
 export function reportError(err: unknown): number {
   if (err instanceof MigbenchError) {
-    process.stderr.write(`migbench: ${err.fix ? `${err.problem} — ${err.fix}` : err.problem}\n`);
+    // its message is "problem — fix" (errors.ts builds it)
+    process.stderr.write(`migbench: ${err.message}\n`);
     if (process.env.MIGBENCH_DEBUG && err.cause instanceof Error) process.stderr.write(`${err.cause.stack}\n`);
     return err.exitCode;
   }

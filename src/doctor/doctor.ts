@@ -7,10 +7,10 @@ import { STRATEGY_NAMES, STRATEGIES, type Strategy } from '../config/strategy.js
 import { decideDelayMethod, findDelaySupport } from '../delay/method.js';
 import { measureClockOffset } from '../libvirt/clock.js';
 import { Teardown } from '../guard/teardown.js';
-import { LibvirtHost } from '../libvirt/libvirt-host.js';
+import { connectGuest, LibvirtHost } from '../libvirt/libvirt-host.js';
 import { migrateArgs, requiredOptions } from '../libvirt/migrate-args.js';
 import { hasProgram, type Host } from '../remote/host.js';
-import { SshHost } from '../remote/ssh.js';
+import type { SshHost } from '../remote/ssh.js';
 import { fail, failOf, pass, warn, type Check } from './check.js';
 import { emulatorOf, qemuMigrationCapabilities } from './qemu-caps.js';
 
@@ -228,8 +228,7 @@ async function guestChecks(hosts: Hosts, pair: readonly LibvirtHost[] | undefine
   const g = hosts.guest!;
   let guest: SshHost | undefined;
   try {
-    const via = g.via === undefined ? undefined : pair?.find((h) => h.spec.name === g.via);
-    guest = await SshHost.connect(g, via?.remote);
+    guest = await connectGuest(g, pair);
   } catch (err) {
     return [failOf('guest', 'ssh', err)];
   }

@@ -1,7 +1,7 @@
 // A connected host as migbench uses it: the SSH connection, virsh on it, and what its virsh can do. The
 // connection can be replaced (reconnect) between trials; code reads `remote` and `virsh` when it needs them.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { HostSpec } from '../config/hosts.js';
+import type { GuestSpec, HostSpec } from '../config/hosts.js';
 import { errorMessage, firstLine, RuntimeError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { SshError, SshHost } from '../remote/ssh.js';
@@ -115,4 +115,10 @@ export class LibvirtHost {
       }
     }
   }
+}
+
+/** Connects to the guest, through the host of the pair its `via` names when it has one. */
+export function connectGuest(spec: GuestSpec, pair: readonly LibvirtHost[] | undefined): Promise<SshHost> {
+  const via = spec.via === undefined ? undefined : pair?.find((h) => h.spec.name === spec.via);
+  return SshHost.connect(spec, via?.remote);
 }

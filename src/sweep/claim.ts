@@ -7,11 +7,11 @@ import { guardHost, type HostGuard } from '../guard/host-guard.js';
 import { Journal } from '../guard/journal.js';
 import { pairKey, SweepLock } from '../guard/sweep-lock.js';
 import type { Teardown } from '../guard/teardown.js';
-import { LibvirtHost } from '../libvirt/libvirt-host.js';
+import { connectGuest as connectGuestVia, LibvirtHost } from '../libvirt/libvirt-host.js';
 import type { Logger } from '../log/logger.js';
 import { settleDomain } from '../placement/settle.js';
 import type { Host } from '../remote/host.js';
-import { SshHost } from '../remote/ssh.js';
+import type { SshHost } from '../remote/ssh.js';
 
 export interface ClaimedPair {
   readonly lock: SweepLock;
@@ -22,6 +22,8 @@ export interface ClaimedPair {
   readonly runningOn: LibvirtHost;
   /** What was undone or settled. */
   readonly cleaned: string[];
+  /** Leftovers that could not be undone (only with onUndoFailure 'report'). */
+  readonly failed: string[];
 }
 
 export interface ClaimOptions {
@@ -33,7 +35,7 @@ export interface ClaimOptions {
   readonly beforeTouching?: (pair: readonly [LibvirtHost, LibvirtHost]) => Promise<void>;
 }
 
-export async function claimPair(hosts: Hosts, o: ClaimOptions, teardown: Teardown, log: Logger): Promise<ClaimedPair & { failed: string[] }> {
+export async function claimPair(hosts: Hosts, o: ClaimOptions, teardown: Teardown, log: Logger): Promise<ClaimedPair> {
   const lock = SweepLock.acquire(pairKey(hosts.a, hosts.b), { sweepId: o.sweepId, resultsDir: o.resultsDir, hostsFile: hosts.file });
   teardown.add('pair lock', () => lock.release());
   if (lock.inherited) log.warn({ from: lock.inherited.sweepId, pid: lock.inherited.pid }, 'a sweep on these hosts died; cleaning up what it left');
@@ -62,9 +64,7 @@ export async function claimPair(hosts: Hosts, o: ClaimOptions, teardown: Teardow
 
 /** Connects to the guest (through its `via` host when it has one); its close goes on the teardown. */
 export async function connectGuest(hosts: Hosts, pair: readonly LibvirtHost[], teardown: Teardown): Promise<SshHost> {
-  const spec = hosts.guest!;
-  const via = spec.via === undefined ? undefined : pair.find((h) => h.spec.name === spec.via);
-  const guest = await SshHost.connect(spec, via?.remote);
+  const guest = await connectGuestVia(hosts.guest!, pair);
   teardown.add('guest connection', () => guest.close());
   return guest;
 }
