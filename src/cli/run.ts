@@ -14,7 +14,7 @@ import type { TrialRecord } from '../results/record.js';
 import { recordedTrials } from '../results/recorded.js';
 import { readMeta, writeMeta, type SweepMeta, timeStamp } from '../results/sweep-meta.js';
 import { junitXml } from '../sla/junit.js';
-import { checkSla, describeViolation, parseSla } from '../sla/sla.js';
+import { checkSla, describeViolation, parseSla, type SlaRule } from '../sla/sla.js';
 import { openSession, type Session } from '../sweep/session.js';
 import { sessionDriver } from '../sweep/session-driver.js';
 import { runSweep, type SweepSummary } from '../sweep/sweep.js';
@@ -105,20 +105,7 @@ export async function runCommand(experimentArg: string | undefined, opts: RunOpt
         return stop.exitCode;
       }
       mkdirSync(t.outDir, { recursive: true });
-      const run = { startedAt: new Date().toISOString(), pid: process.pid, resumed: t.meta !== undefined };
-      if (!t.meta) copyFileSync(t.experimentFile, join(t.outDir, 'experiment.yaml'));
-      const shard = t.shard && `${t.shard.index}/${t.shard.count}`;
-      writeMeta(t.outDir, {
-        sweepId: t.sweepId,
-        hostsFile: resolve(t.hostsFile),
-        domain: pairs[0]!.domain,
-        hosts: pairs.flatMap((p) => [p.a.name, p.b.name]),
-        pairs: pairs.map((p) => ({ name: pairName(p), hosts: [p.a.name, p.b.name], domain: p.domain })),
-        ...(shard ? { shard } : {}),
-        planned: trials.length,
-        startedAt: t.meta?.startedAt ?? run.startedAt,
-        runs: [...(t.meta?.runs ?? []), run],
-      });
+      const shard = recordRun(t, pairs, trials.length);
       const log = createLogger({ file: join(t.outDir, 'sweep.log'), consoleLevel });
       sweepLog = log;
       const delay = experiment.delays_ms.some((d) => d > 0) ? `, delay by ${[...new Set(sessions.map((x) => x.delayMethod))].join('/')}` : '';
@@ -137,17 +124,46 @@ export async function runCommand(experimentArg: string | undefined, opts: RunOpt
     say(`all ${trials.length} trials of ${t.sweepId} are already recorded`);
   }
 
+  return concludeRun(t, trials.length, { rules, junit: opts.junit, summary, signalStop, sweepLog, say });
+}
+
+/** The folder's experiment copy and meta.json (the runs so far, the plan, the pairs); returns the shard as "i/n". */
+function recordRun(t: Target, pairs: readonly Hosts[], planned: number): string | undefined {
+  const run = { startedAt: new Date().toISOString(), pid: process.pid, resumed: t.meta !== undefined };
+  if (!t.meta) copyFileSync(t.experimentFile, join(t.outDir, 'experiment.yaml'));
+  const shard = t.shard && `${t.shard.index}/${t.shard.count}`;
+  writeMeta(t.outDir, {
+    sweepId: t.sweepId,
+    hostsFile: resolve(t.hostsFile),
+    domain: pairs[0]!.domain,
+    hosts: pairs.flatMap((p) => [p.a.name, p.b.name]),
+    pairs: pairs.map((p) => ({ name: pairName(p), hosts: [p.a.name, p.b.name], domain: p.domain })),
+    ...(shard ? { shard } : {}),
+    planned,
+    startedAt: t.meta?.startedAt ?? run.startedAt,
+    runs: [...(t.meta?.runs ?? []), run],
+  });
+  return shard;
+}
+
+/** The end of a run: the table, the JUnit file, and the exit code the whole results folder decides. */
+function concludeRun(
+  t: Target,
+  planned: number,
+  o: { rules: SlaRule[]; junit: string | undefined; summary: SweepSummary | undefined; signalStop: SignalStop | undefined; sweepLog: Logger | undefined; say: (line: string) => void },
+): number {
+  const { rules, summary, signalStop, sweepLog, say } = o;
   const rows = existsSync(join(t.outDir, 'trials.csv')) ? readTrials(join(t.outDir, 'trials.csv')) : [];
   if (rows.length > 0) say(`\n${cellTable(rows)}\n`);
   const timeouts = rows.filter((r) => r.status === 'timeout').length;
   const timedOut = timeouts > 0 ? `; ${timeouts} reached their timeout (status timeout: e.g. a pre-copy that did not converge)` : '';
-  say(`${rows.length} of ${trials.length} trials recorded in ${join(t.outDir, 'trials.csv')}${timedOut}`);
+  say(`${rows.length} of ${planned} trials recorded in ${join(t.outDir, 'trials.csv')}${timedOut}`);
   const checks = checkSla(rows, rules);
-  if (opts.junit) writeFileSync(opts.junit, junitXml(t.sweepId, rows, checks));
+  if (o.junit) writeFileSync(o.junit, junitXml(t.sweepId, rows, checks));
   if (summary?.interrupted || signalStop?.received) {
     const by = signalStop?.received ? ` (${signalStop.received})` : '';
-    sweepLog?.warn({ recorded: rows.length, planned: trials.length, signal: signalStop?.received }, 'interrupted; every change undone');
-    process.stderr.write(`migbench: interrupted after ${rows.length} of ${trials.length} trials${by}; continue with: migbench run --resume ${t.outDir}\n`);
+    sweepLog?.warn({ recorded: rows.length, planned, signal: signalStop?.received }, 'interrupted; every change undone');
+    process.stderr.write(`migbench: interrupted after ${rows.length} of ${planned} trials${by}; continue with: migbench run --resume ${t.outDir}\n`);
     return signalStop?.exitCode ?? EXIT.signals.SIGINT;
   }
   // the whole results folder decides, so that a resumed sweep ends as an uninterrupted one would

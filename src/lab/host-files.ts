@@ -32,7 +32,33 @@ export function writeHostFiles(layout: LabLayout, h: HostKey): void {
   }
   chmodSync(join(d, 'var-lib-libvirt', 'qemu'), 0o751);
 
-  // /etc/libvirt: the system's configuration, minus domains and autostarted networks, plus lab settings.
+  writeLibvirtConfig(layout, h);
+  // Name resolution inside the host: the peer is reached by name, and the name is not loopback.
+  const hostsLines = ['127.0.0.1 localhost', ...HOST_KEYS.map((k) => `${layout.hostIp(k)} ${layout.hostName(k)}`)];
+  writeFileSync(join(d, 'hosts'), `${hostsLines.join('\n')}\n`);
+
+  writeRootSsh(layout, h);
+  writeSshdConfig(layout, h);
+
+  const q = shellQuote;
+  const lines = [
+    '#!/bin/sh',
+    `# migbench lab host ${layout.hostName(h)}: runs inside \`ip netns exec ${layout.netns(h)} unshare --mount --uts --propagation private\`.`,
+    'set -e',
+    ...bindMounts(layout, h).map(([from, to]) => `mount --bind ${q(from)} ${q(to)}`),
+    'mkdir -p /run/sshd /run/libvirt && chmod 755 /run/sshd',
+    `hostname ${q(layout.hostName(h))}`,
+    '/usr/sbin/virtlogd -d',
+    '/usr/sbin/libvirtd -d',
+    `/usr/sbin/sshd -f ${q(join(d, 'sshd', 'sshd_config'))} -E ${q(join(layout.logDir, `sshd-${h}.log`))}`,
+    '',
+  ];
+  writeFileSync(initScript(layout, h), lines.join('\n'), { mode: 0o755 });
+}
+
+/** /etc/libvirt: the system's configuration, minus domains and autostarted networks, plus lab settings. */
+function writeLibvirtConfig(layout: LabLayout, h: HostKey): void {
+  const d = layout.hostDir(h);
   cpSync('/etc/libvirt', join(d, 'etc-libvirt'), { recursive: true });
   rmSync(join(d, 'etc-libvirt', 'qemu', 'networks', 'autostart'), { recursive: true, force: true });
   for (const f of readdirSync(join(d, 'etc-libvirt', 'qemu'))) {
@@ -53,12 +79,11 @@ export function writeHostFiles(layout: LabLayout, h: HostKey): void {
       `# Both libvirtds share one cgroup tree; equal domain ids would collide.\n` +
       `cgroup_controllers = [ ]\n`,
   );
+}
 
-  // Name resolution inside the host: the peer is reached by name, and the name is not loopback.
-  const hostsLines = ['127.0.0.1 localhost', ...HOST_KEYS.map((k) => `${layout.hostIp(k)} ${layout.hostName(k)}`)];
-  writeFileSync(join(d, 'hosts'), `${hostsLines.join('\n')}\n`);
-
-  // root's ~/.ssh inside the host: lab key, authorized_keys, known_hosts, strict client config (for qemu+ssh).
+/** root's ~/.ssh inside the host: lab key, authorized_keys, known_hosts, strict client config (for qemu+ssh). */
+function writeRootSsh(layout: LabLayout, h: HostKey): void {
+  const d = layout.hostDir(h);
   chmodSync(join(d, 'root'), 0o700);
   const ssh = join(d, 'root', '.ssh');
   copyFileSync(layout.key, join(ssh, 'id_ed25519'));
@@ -71,7 +96,11 @@ export function writeHostFiles(layout: LabLayout, h: HostKey): void {
   );
   chmodSync(ssh, 0o700);
   for (const f of readdirSync(ssh)) chmodSync(join(ssh, f), 0o600);
+}
 
+/** The host's own sshd: key-only root login, many sessions (one per channel the sweep opens). */
+function writeSshdConfig(layout: LabLayout, h: HostKey): void {
+  const d = layout.hostDir(h);
   writeFileSync(
     join(d, 'sshd', 'sshd_config'),
     [
@@ -93,19 +122,4 @@ export function writeHostFiles(layout: LabLayout, h: HostKey): void {
       '',
     ].join('\n'),
   );
-
-  const q = shellQuote;
-  const lines = [
-    '#!/bin/sh',
-    `# migbench lab host ${layout.hostName(h)}: runs inside \`ip netns exec ${layout.netns(h)} unshare --mount --uts --propagation private\`.`,
-    'set -e',
-    ...bindMounts(layout, h).map(([from, to]) => `mount --bind ${q(from)} ${q(to)}`),
-    'mkdir -p /run/sshd /run/libvirt && chmod 755 /run/sshd',
-    `hostname ${q(layout.hostName(h))}`,
-    '/usr/sbin/virtlogd -d',
-    '/usr/sbin/libvirtd -d',
-    `/usr/sbin/sshd -f ${q(join(d, 'sshd', 'sshd_config'))} -E ${q(join(layout.logDir, `sshd-${h}.log`))}`,
-    '',
-  ];
-  writeFileSync(initScript(layout, h), lines.join('\n'), { mode: 0o755 });
 }

@@ -30,18 +30,7 @@ export interface LabUpOptions {
 export async function labUp(settings: LabSettings, log: Logger, opts: LabUpOptions = {}): Promise<'created' | 'already-up'> {
   requireRoot('migbench lab up');
   const layout = new LabLayout(settings);
-  let existing = readLabState(layout.stateFile);
-  if (existing && fromEarlierBoot(layout.stateFile, existing)) {
-    log.warn({ dir: layout.dir }, 'a lab made before this machine last booted is in the way: removing its leftovers first');
-    await labDown(layout.dir, log);
-    existing = undefined;
-  }
-  if (existing) {
-    const status = await inspectLab(layout.dir);
-    if (status.healthy) return 'already-up';
-    throw new InputError(`a lab in ${layout.dir} is partly up (${status.problems.join('; ')})`, `run \`migbench lab down${dirFlag(layout)}\` first`);
-  }
-  if (existsSync(layout.dir)) throw new InputError(`${layout.dir} exists but is not a lab folder`, `remove it or choose another with --dir`);
+  if ((await clearTheWay(layout, log)) === 'already-up') return 'already-up';
   checkPrerequisites();
   await checkSubnetFree(layout);
 
@@ -78,30 +67,7 @@ export async function labUp(settings: LabSettings, log: Logger, opts: LabUpOptio
       save();
       await sh('ip', ['netns', 'exec', layout.netns(h), 'unshare', '--mount', '--uts', '--propagation', 'private', '/bin/sh', initScript(layout, h)]);
     }
-    const hosts = loadHosts(layout.hostsFile);
-    const remotes = await Promise.all([hosts.a, hosts.b].map((spec) => connectWhenReady(spec, 30_000)));
-    try {
-      const virshes = remotes.map((r) => new Virsh(r));
-      await Promise.all(virshes.map((v) => waitForLibvirt(v, 60_000)));
-      step('checking qemu+ssh between the hosts');
-      for (const [from, to] of [[0, 1], [1, 0]] as const) {
-        const peer = [hosts.a, hosts.b][to]!;
-        const name = (await run(remotes[from]!, ['virsh', '-c', peer.libvirtUri, 'hostname'], { timeoutMs: 30_000 })).trim();
-        if (name !== peer.name) throw new RuntimeError(`${remotes[from]!.name} reached "${name}" through ${peer.libvirtUri}, expected ${peer.name}`, 'run `migbench lab down`, then `migbench lab up` again');
-      }
-      step('probing QEMU capabilities on both hosts (cached for the first migration)');
-      await Promise.all(virshes.map((v) => v.run(['domcapabilities', '--virttype', 'qemu'], { timeoutMs: 120_000 })));
-      step(`starting guest ${GUEST_NAME} on ${hosts.a.name}`);
-      await virshes[0]!.run(['define', `--file=${layout.domainXml}`]);
-      await virshes[0]!.run(['start', `--domain=${GUEST_NAME}`], { timeoutMs: 60_000 });
-      await waitForSerialLine(layout.serialLog, GUEST_READY_LINE, 120_000);
-      const guest = await connectWhenReady(hosts.guest!, 60_000);
-      await run(guest, ['test', '-x', '/bin/memwriter']);
-      await guest.close();
-      step(`guest answers SSH at ${layout.guestIp}`);
-    } finally {
-      await Promise.all(remotes.map((r) => r.close()));
-    }
+    await bootGuest(layout, step);
     state.phase = 'up';
     save();
     step(`lab up; hosts file ${layout.hostsFile}`);
@@ -111,6 +77,51 @@ export async function labUp(settings: LabSettings, log: Logger, opts: LabUpOptio
     log.error({ err: errorMessage(err) }, 'lab up failed; removing what was built');
     await labDown(layout.dir, log).catch((e: unknown) => log.error({ err: errorMessage(e) }, 'lab down after the failure failed too'));
     throw new RuntimeError(`lab up failed: ${errorMessage(err)}`, `rerun with --keep-on-failure to inspect ${layout.dir}`, { cause: err });
+  }
+}
+
+/** A lab made before the last boot is removed; a healthy one is reused; anything else in the way stops lab up. */
+async function clearTheWay(layout: LabLayout, log: Logger): Promise<'already-up' | undefined> {
+  let existing = readLabState(layout.stateFile);
+  if (existing && fromEarlierBoot(layout.stateFile, existing)) {
+    log.warn({ dir: layout.dir }, 'a lab made before this machine last booted is in the way: removing its leftovers first');
+    await labDown(layout.dir, log);
+    existing = undefined;
+  }
+  if (existing) {
+    const status = await inspectLab(layout.dir);
+    if (status.healthy) return 'already-up';
+    throw new InputError(`a lab in ${layout.dir} is partly up (${status.problems.join('; ')})`, `run \`migbench lab down${dirFlag(layout)}\` first`);
+  }
+  if (existsSync(layout.dir)) throw new InputError(`${layout.dir} exists but is not a lab folder`, `remove it or choose another with --dir`);
+  return undefined;
+}
+
+/** Both hosts' libvirtd answering and reaching each other over qemu+ssh, then the guest booted on A and answering SSH. */
+async function bootGuest(layout: LabLayout, step: (msg: string) => void): Promise<void> {
+  const hosts = loadHosts(layout.hostsFile);
+  const remotes = await Promise.all([hosts.a, hosts.b].map((spec) => connectWhenReady(spec, 30_000)));
+  try {
+    const virshes = remotes.map((r) => new Virsh(r));
+    await Promise.all(virshes.map((v) => waitForLibvirt(v, 60_000)));
+    step('checking qemu+ssh between the hosts');
+    for (const [from, to] of [[0, 1], [1, 0]] as const) {
+      const peer = [hosts.a, hosts.b][to]!;
+      const name = (await run(remotes[from]!, ['virsh', '-c', peer.libvirtUri, 'hostname'], { timeoutMs: 30_000 })).trim();
+      if (name !== peer.name) throw new RuntimeError(`${remotes[from]!.name} reached "${name}" through ${peer.libvirtUri}, expected ${peer.name}`, 'run `migbench lab down`, then `migbench lab up` again');
+    }
+    step('probing QEMU capabilities on both hosts (cached for the first migration)');
+    await Promise.all(virshes.map((v) => v.run(['domcapabilities', '--virttype', 'qemu'], { timeoutMs: 120_000 })));
+    step(`starting guest ${GUEST_NAME} on ${hosts.a.name}`);
+    await virshes[0]!.run(['define', `--file=${layout.domainXml}`]);
+    await virshes[0]!.run(['start', `--domain=${GUEST_NAME}`], { timeoutMs: 60_000 });
+    await waitForSerialLine(layout.serialLog, GUEST_READY_LINE, 120_000);
+    const guest = await connectWhenReady(hosts.guest!, 60_000);
+    await run(guest, ['test', '-x', '/bin/memwriter']);
+    await guest.close();
+    step(`guest answers SSH at ${layout.guestIp}`);
+  } finally {
+    await Promise.all(remotes.map((r) => r.close()));
   }
 }
 
