@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { compareHtml, compareTable } from '../report/compare.js';
+import { compare, compareHtml, compareTable } from '../report/compare.js';
 import { pickTimelineTrials, reportHtml } from '../report/html.js';
 import { GOALS, goalLabel, recommend, type Goal } from '../report/recommend.js';
 import { summarize, summaryCsv, summaryTable } from '../report/summary.js';
@@ -39,11 +39,10 @@ export async function reportCommand(dirs: readonly string[], opts: { compare?: s
   };
   if (opts.compare !== undefined) {
     const other = rowsOf(opts.compare);
-    const a = { label: basename(resolve(dir)), rows };
-    const b = { label: basename(resolve(opts.compare)), rows: other };
-    const out = join(dir, `compare-${b.label}.html`);
-    writeFileSync(out, compareHtml(a, b));
-    say(compareTable(a, b));
+    const c = compare({ label: basename(resolve(dir)), rows }, { label: basename(resolve(opts.compare)), rows: other });
+    const out = join(dir, `compare-${c.b.label}.html`);
+    writeFileSync(out, compareHtml(c));
+    say(compareTable(c));
     say(`\n${out}`);
     return 0;
   }

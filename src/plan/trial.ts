@@ -2,6 +2,7 @@
 // direction.
 import type { Load } from '../config/load.js';
 import { describeKnobs, type Knobs, type Strategy } from '../config/strategy.js';
+import { cellName } from './cell.js';
 
 export type Direction = 'a-to-b' | 'b-to-a';
 
@@ -21,6 +22,5 @@ export interface Trial {
 
 /** The trial's cell, without its direction: "strategy load delay [knobs]". */
 export function cellLabel(t: Trial): string {
-  const knobs = describeKnobs(t.knobs);
-  return `${t.strategy.label} ${t.load.name} ${t.delayMs}ms${knobs ? ` ${knobs}` : ''}`;
+  return cellName({ strategy: t.strategy.label, load: t.load.name, delayMs: t.delayMs, knobs: describeKnobs(t.knobs) });
 }

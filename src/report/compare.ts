@@ -1,4 +1,5 @@
 // `migbench report A --compare B`: two sweeps side by side, cell by cell (e.g. before and after a host upgrade).
+import { cellName } from '../plan/cell.js';
 import type { TrialRow } from '../results/read-trials.js';
 import { num } from '../results/read-trials.js';
 import { barChart } from './svg/bars.js';
@@ -15,21 +16,32 @@ const COMPARED: ReadonlyArray<[string, string, (r: TrialRow) => number | undefin
   ['data', 'MiB', (r) => (num(r, 'data_processed_bytes') ?? NaN) / 2 ** 20 || undefined],
 ];
 
-const key = (c: SummaryCell) => `${c.strategy} · ${c.load} ${c.delayMs}ms${c.knobs ? ` ${c.knobs}` : ''}`;
-
 export interface Side {
   readonly label: string;
   readonly rows: readonly TrialRow[];
+}
+
+/** Both sides summarized once, their cells by name, and every cell name either side has, in first-seen order. */
+export interface Comparison {
+  readonly a: Side;
+  readonly b: Side;
+  readonly cellsA: ReadonlyMap<string, SummaryCell>;
+  readonly cellsB: ReadonlyMap<string, SummaryCell>;
+  readonly names: readonly string[];
+}
+
+export function compare(a: Side, b: Side): Comparison {
+  const byName = (s: Side) => new Map(summarize(s.rows).map((c) => [cellName(c, ' · '), c]));
+  const cellsA = byName(a);
+  const cellsB = byName(b);
+  return { a, b, cellsA, cellsB, names: [...new Set([...cellsA.keys(), ...cellsB.keys()])] };
 }
 
 function values(c: SummaryCell | undefined, f: (r: TrialRow) => number | undefined): number[] {
   return (c?.rows ?? []).filter((r) => r.status === 'completed').map(f).filter((x): x is number => x !== undefined);
 }
 
-export function compareTable(a: Side, b: Side): string {
-  const ca = new Map(summarize(a.rows).map((c) => [key(c), c]));
-  const cb = new Map(summarize(b.rows).map((c) => [key(c), c]));
-  const keys = [...new Set([...ca.keys(), ...cb.keys()])];
+export function compareTable({ a, b, cellsA: ca, cellsB: cb, names: keys }: Comparison): string {
   const header = ['cell', ...COMPARED.flatMap(([m, u]) => [`${m} ${u}: ${a.label}`, b.label, 'change'])];
   const body = keys.map((k) => [
     k,
@@ -46,10 +58,8 @@ export function compareTable(a: Side, b: Side): string {
   return formatTable(header, body, 1);
 }
 
-export function compareHtml(a: Side, b: Side): string {
-  const ca = summarize(a.rows);
-  const cb = summarize(b.rows);
-  const keys = [...new Set([...ca, ...cb].map(key))];
+export function compareHtml(c: Comparison): string {
+  const { a, b, cellsA: ca, cellsB: cb, names: keys } = c;
   const charts = COMPARED.map(([m, unit, f], i) =>
     barChart({
       id: `compare-${i}`,
@@ -60,11 +70,11 @@ export function compareHtml(a: Side, b: Side): string {
       groups: keys.map((k) => ({
         name: k,
         bars: [
-          [a.label, ca.find((c) => key(c) === k)],
-          [b.label, cb.find((c) => key(c) === k)],
-        ].map(([label, c]) => {
-          const d = describe(values(c as SummaryCell | undefined, f));
-          return { series: label as string, value: d?.mean, lo: d?.ci95?.[0], hi: d?.ci95?.[1], note: `n=${d?.n ?? 0}` };
+          [a.label, ca.get(k)] as const,
+          [b.label, cb.get(k)] as const,
+        ].map(([label, cell]) => {
+          const d = describe(values(cell, f));
+          return { series: label, value: d?.mean, lo: d?.ci95?.[0], hi: d?.ci95?.[1], note: `n=${d?.n ?? 0}` };
         }),
       })),
     }),
@@ -72,7 +82,7 @@ export function compareHtml(a: Side, b: Side): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(a.label)} vs ${esc(b.label)}</title>
 <style>body{font:14px/1.4 system-ui,sans-serif;margin:24px}figure{margin:16px 0;overflow-x:auto}pre{font-size:12px}</style></head><body>
 <h1>${esc(a.label)} vs ${esc(b.label)}</h1>
-<pre>${esc(compareTable(a, b))}</pre>
+<pre>${esc(compareTable(c))}</pre>
 <p><small>change: (${esc(b.label)} − ${esc(a.label)}) / ${esc(a.label)}; * = Welch t test p &lt; 0.05.</small></p>
 ${charts.join('\n')}
 </body></html>

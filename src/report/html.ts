@@ -7,6 +7,7 @@ import { barChart, type BarGroup } from './svg/bars.js';
 import { scatterChart } from './svg/scatter.js';
 import { esc } from './svg/svg.js';
 import { timelineChart, type Series } from './svg/timeline.js';
+import { cellName, groupName } from '../plan/cell.js';
 import type { SummaryCell } from './summary.js';
 
 const MiB = 2 ** 20;
@@ -43,7 +44,6 @@ export function pickTimelineTrials(cells: readonly SummaryCell[], which: 'median
   return out;
 }
 
-const groupName = (c: SummaryCell) => `${c.load} ${c.delayMs}ms${c.knobs ? ` ${c.knobs}` : ''}${c.direction ? ` ${c.direction}` : ''}`;
 
 function metricBars(id: string, title: string, metric: string, scale: number, unit: string, cells: readonly SummaryCell[], strategies: string[]): string {
   const groups = new Map<string, BarGroup>();
@@ -67,7 +67,7 @@ function metricBars(id: string, title: string, metric: string, scale: number, un
 function timelineFor(cell: SummaryCell, trial: number, raw: RawTrial | undefined, median: boolean): string {
   const row = cell.rows.find((r) => Number(r.trial_index) === trial);
   const status = row && row.status !== 'completed' ? ` (${row.status})` : '';
-  const title = `${cell.strategy} · ${groupName(cell)} — trial ${trial}${status}${median ? ', the median of its cell' : ''}`;
+  const title = `${cellName(cell, ' · ')} — trial ${trial}${status}${median ? ', the median of its cell' : ''}`;
   const timing = raw?.timing as { jobStartAt?: number; switchoverMs?: number; postcopy?: boolean } | undefined;
   const start = timing?.jobStartAt;
   if (!raw || start === undefined) return timelineChart({ id: `timeline-${trial}`, title, caption: '', series: [], markers: [] });
@@ -140,7 +140,7 @@ export function reportHtml(r: ReportInput): string {
     stacked: true,
     reference: ram ? { value: ram / MiB, label: 'guest RAM' } : undefined,
     groups: r.cells.map((c) => ({
-      name: `${c.strategy} · ${groupName(c)}`,
+      name: cellName(c, ' · '),
       bars: [
         { series: 'sent in full', value: c.stats.get('normal_bytes') && c.stats.get('normal_bytes')!.mean / MiB },
         { series: 'zero pages (markers only)', value: c.stats.get('constant_bytes') && c.stats.get('constant_bytes')!.mean / MiB },

@@ -1,5 +1,7 @@
 // `migbench recommend`: for each load × delay (× knobs) cell, which strategy is best for the goal, by how much,
 // with the uncertainty — and when the data cannot separate the best from the next.
+import { groupName } from '../plan/cell.js';
+import { cellKeyOf } from '../results/cells.js';
 import { num, type TrialRow } from '../results/read-trials.js';
 import { downtimeOf } from './metrics.js';
 import { describe, welch, type Described, type Difference } from './stats.js';
@@ -36,7 +38,7 @@ export function recommend(rows: readonly TrialRow[], goal: Goal, maxDowntimeMs?:
   const base = GOAL[goal];
   const cells = new Map<string, TrialRow[]>();
   for (const r of rows) {
-    const key = `${r.load} ${r.delay_ms}ms${r.knobs ? ` ${r.knobs}` : ''}`;
+    const key = groupName(cellKeyOf(r, false));
     const c = cells.get(key);
     if (c) c.push(r);
     else cells.set(key, [r]);

@@ -2,14 +2,14 @@
 // column: n, mean, median, standard deviation, min, max and the 95 % confidence interval of the mean, over the
 // completed trials. Failed and timed-out trials are counted beside, never averaged in.
 import { stringify } from 'csv-stringify/sync';
-import { groupCells, type Cell } from '../results/cells.js';
+import { groupCells, type MatrixCell } from '../results/cells.js';
 import { num, type TrialRow } from '../results/read-trials.js';
 import { describe, type Described } from './stats.js';
 import { METRICS } from './metrics.js';
 import { formatTable } from './table.js';
 
 /** A cell (direction '' when directions are merged) with its counts and statistics. */
-export interface SummaryCell extends Cell {
+export interface SummaryCell extends MatrixCell {
   readonly trials: number;
   readonly completed: number;
   readonly failed: number;

@@ -1,7 +1,8 @@
 // A cell of the matrix, as read back from trials.csv: strategy × load × delay × knobs × direction.
+import type { CellKey } from '../plan/cell.js';
 import type { TrialRow } from './read-trials.js';
 
-export interface Cell {
+export interface MatrixCell extends Required<CellKey> {
   readonly strategy: string;
   readonly load: string;
   readonly delayMs: string;
@@ -10,20 +11,21 @@ export interface Cell {
   readonly rows: TrialRow[];
 }
 
-export function cellName(c: Pick<Cell, 'strategy' | 'load' | 'delayMs' | 'knobs' | 'direction'>): string {
-  return `${c.strategy} ${c.load} ${c.delayMs}ms${c.knobs ? ` ${c.knobs}` : ''} ${c.direction}`;
+/** The row's cell; `byDirection: false` leaves the direction out (''), so the two directions share a cell. */
+export function cellKeyOf(r: TrialRow, byDirection: boolean): Omit<MatrixCell, 'rows'> {
+  return { strategy: r.strategy ?? '', load: r.load ?? 'idle', delayMs: r.delay_ms ?? '0', knobs: r.knobs ?? '', direction: byDirection ? (r.direction ?? '') : '' };
 }
 
-/** Groups rows by cell, in the order cells first appear; `byDirection: false` merges the two directions (direction ''). */
-export function groupCells(rows: readonly TrialRow[], byDirection = true): Cell[] {
-  const cells = new Map<string, Cell>();
+/** Groups rows by cell, in the order cells first appear; `byDirection: false` merges the two directions. */
+export function groupCells(rows: readonly TrialRow[], byDirection = true): MatrixCell[] {
+  const cells = new Map<string, MatrixCell>();
   for (const r of rows) {
-    const direction = byDirection ? (r.direction ?? '') : '';
-    const key = [r.strategy, r.load ?? 'idle', r.delay_ms ?? '0', r.knobs ?? '', direction].join('\t');
-    let cell = cells.get(key);
+    const key = cellKeyOf(r, byDirection);
+    const id = Object.values(key).join('\t');
+    let cell = cells.get(id);
     if (!cell) {
-      cell = { strategy: r.strategy ?? '', load: r.load ?? 'idle', delayMs: r.delay_ms ?? '0', knobs: r.knobs ?? '', direction, rows: [] };
-      cells.set(key, cell);
+      cell = { ...key, rows: [] };
+      cells.set(id, cell);
     }
     cell.rows.push(r);
   }

@@ -3,7 +3,7 @@
 import { describeKnobs, describeParams, precopyBandwidthMiBs } from '../config/strategy.js';
 import type { TrialRecord } from './record.js';
 
-export type Cell = string | number | undefined;
+export type CsvValue = string | number | undefined;
 
 export interface Column {
   readonly name: string;
@@ -11,12 +11,12 @@ export interface Column {
   /** libvirt rawstats name / human label, or where migbench takes it from. */
   readonly source: string;
   readonly description: string;
-  readonly value: (r: TrialRecord) => Cell;
+  readonly value: (r: TrialRecord) => CsvValue;
 }
 
 const stat =
   (key: string) =>
-  (r: TrialRecord): Cell =>
+  (r: TrialRecord): CsvValue =>
     r.job?.stats[key];
 
 const column = (name: string, unit: string, source: string, description: string, value: Column['value']): Column => ({
@@ -131,7 +131,7 @@ export const COLUMNS: readonly Column[] = [
 
 export const COLUMN_NAMES = COLUMNS.map((c) => c.name);
 
-export function toRow(r: TrialRecord): Cell[] {
+export function toRow(r: TrialRecord): CsvValue[] {
   return COLUMNS.map((c) => c.value(r));
 }
 

@@ -3,7 +3,8 @@
 import { InputError } from '../errors.js';
 import { NUMERIC_COLUMNS } from '../report/metrics.js';
 import { describe } from '../report/stats.js';
-import { cellName, groupCells, type Cell } from '../results/cells.js';
+import { cellName } from '../plan/cell.js';
+import { groupCells, type MatrixCell } from '../results/cells.js';
 import { num, type TrialRow } from '../results/read-trials.js';
 
 export type Aggregate = 'mean' | 'max' | 'min' | 'median';
@@ -46,7 +47,7 @@ function compare(v: number, op: Comparison, limit: number): boolean {
   return op === '<=' ? v <= limit : op === '<' ? v < limit : op === '>=' ? v >= limit : v > limit;
 }
 
-export function checkCell(cell: Cell, rule: SlaRule): SlaCheck {
+export function checkCell(cell: MatrixCell, rule: SlaRule): SlaCheck {
   const completed = cell.rows.filter((r) => r.status === 'completed');
   const xs = completed.map((r) => num(r, rule.metric)).filter((x): x is number => x !== undefined);
   const value = describe(xs)?.[rule.aggregate];
