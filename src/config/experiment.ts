@@ -129,6 +129,21 @@ const ProbeSchema = z.strictObject({
 });
 export type ProbeOptions = z.infer<typeof ProbeSchema>;
 
+/** QEMU's calc-dirty-rate modes that work without KVM (dirty-ring needs KVM's dirty ring). */
+export const DIRTY_RATE_MODES = ['page-sampling', 'dirty-bitmap'] as const;
+export type DirtyRateMode = (typeof DIRTY_RATE_MODES)[number];
+
+const DirtyRateCalcSchema = z.union(
+  [
+    z.literal(false),
+    z.strictObject({
+      seconds: z.number().int().min(1).max(60).default(1),
+      mode: z.enum(DIRTY_RATE_MODES, { error: `dirty_rate_calc.mode must be one of: ${DIRTY_RATE_MODES.join(', ')}` }).optional(),
+    }),
+  ],
+  { error: 'dirty_rate_calc is false or {seconds: 1-60, mode: page-sampling | dirty-bitmap}' },
+);
+
 const TimeoutSchema = z.strictObject({
   seconds: z.number().positive().max(86_400),
   action: z.enum(TIMEOUT_ACTIONS, { error: `timeout.action must be one of: ${TIMEOUT_ACTIONS.join(', ')}` }).default('abort'),
@@ -160,6 +175,8 @@ export const ExperimentSchema = z.strictObject({
   directions: z.enum(DIRECTIONS, { error: `directions must be one of: ${DIRECTIONS.join(', ')}` }).default('both'),
   timeout: TimeoutSchema.default({ seconds: 300, action: 'abort', grace_s: 300 }),
   warmup_s: z.number().min(0).max(600).default(3),
+  /** QEMU's own dirty-rate calculation after the warm-up of every trial with a load, before the migration. */
+  dirty_rate_calc: DirtyRateCalcSchema.default({ seconds: 1 }),
   /** Service probe against the guest during every trial (docs/measuring.md, "Service probe"); off when absent. */
   probe: ProbeSchema.optional(),
   sample_hz: z.number().min(1).max(50).default(10),
@@ -168,6 +185,7 @@ export const ExperimentSchema = z.strictObject({
 export type Experiment = z.infer<typeof ExperimentSchema>;
 export type DelayOptions = Experiment['delay'];
 export type TimeoutOptions = Experiment['timeout'];
+export type DirtyRateCalc = Experiment['dirty_rate_calc'];
 
 export function loadExperiment(file: string): Experiment {
   return loadYamlFile(file, ExperimentSchema, 'experiment file', 'give the path of an experiment YAML file, e.g. experiments/smoke.yaml').value;

@@ -127,6 +127,16 @@ export const COLUMNS: readonly Column[] = [
   column('stats_format', '', 'migbench', '`rawstats` (exact integers), `human` (virsh table, sizes rounded to 0.001 of their unit), or `sample` (a job that timed out: its last sample before the abort, so the statistics are partial).', (r) => r.job?.format),
   column('libvirt_version', '', '`virsh version --daemon`', 'libvirt daemon version on the source host.', (r) => r.libvirtVersion),
   column('qemu_version', '', '`virsh version --daemon`', 'Hypervisor version on the source host.', (r) => r.qemuVersion),
+  column('dirty_rate_calc_mib_s', 'MiB/s', '`virsh domdirtyrate-calc` → `domstats --dirtyrate` (dirtyrate.megabytes_per_second)', "The guest's dirty rate as QEMU measured it after the warm-up, before the migration and outside its time (experiment `dirty_rate_calc`; QEMU counts whole MiB/s). Empty for an idle guest, when turned off, or when libvirt (< 7.2) or QEMU (< 5.2) cannot.", (r) => r.dirtyRate?.mibS),
+  column('src_qemu_cpu_ms', 'ms', '/proc/PID/stat of the source QEMU (utime + stime)', "CPU time the source's QEMU process used (all its threads, vCPUs included) from just before `virsh migrate` until its last reading, at most 50 ms before it exited.", (r) => ms(r.cost?.sourceCpuMs)),
+  column('dst_qemu_cpu_ms', 'ms', '/proc/PID/stat of the destination QEMU (utime + stime)', "CPU time the destination's QEMU process used from its start (for the migration) until `virsh migrate` returned.", (r) => ms(r.cost?.destinationCpuMs)),
+  column('load_rate_during_pct', '%', 'memwriter output', "memwriter's write rate while the migration job ran, as a share of its warm-up rate (load_warmup_mib_s): how much the migration slowed the guest's work.", (r) => (r.cost?.loadRateDuringPct === undefined ? undefined : Math.round(r.cost.loadRateDuringPct * 10) / 10)),
+  column('phase_prepare_ms', 'ms', 'controller clock + job samples', 'From `virsh migrate` starting until libvirt\'s migration job started: connecting to the destination, starting its QEMU.', (r) => ms(r.phases?.prepareMs)),
+  column('phase_setup_ms', 'ms', '`setup_time`', "QEMU's setup (libvirt's setup time), placed after the job start.", (r) => ms(r.phases?.setupMs)),
+  column('phase_precopy_ms', 'ms', 'libvirt events', 'From the end of setup until the source paused the guest (`Suspended Migrated`, or `Suspended Post-copy` at the switch).', (r) => ms(r.phases?.precopyMs)),
+  column('phase_stop_copy_ms', 'ms', 'libvirt events', 'The guest paused on both hosts: from the source pausing it until the destination resumed it (`Resumed …`).', (r) => ms(r.phases?.stopCopyMs)),
+  column('phase_postcopy_ms', 'ms', 'libvirt events', 'Post-copy: from the destination resuming the guest until it had every page (`Resumed Migrated`); 0 for pre-copy.', (r) => ms(r.phases?.postcopyMs)),
+  column('phase_finish_ms', 'ms', 'controller clock', 'From the end of the phases above until `virsh migrate` returned (libvirt finish and confirm). The six phases sum to wall_time_ms; empty unless the trial completed with every instant seen.', (r) => ms(r.phases?.finishMs)),
 ];
 
 export const COLUMN_NAMES = COLUMNS.map((c) => c.name);

@@ -1,6 +1,8 @@
 // What one trial produced. trials.csv rows and raw.jsonl lines are both made from this.
 import type { DelayRecord } from '../delay/delay.js';
+import type { DirtyRate } from '../libvirt/dirty-rate.js';
 import type { JobInfo } from '../libvirt/jobinfo.js';
+import type { Phases } from '../libvirt/phases.js';
 import type { Trial } from '../plan/trial.js';
 import type { ProbeReport } from '../probe/analysis.js';
 import type { TrialTiming } from '../libvirt/timing.js';
@@ -38,6 +40,12 @@ export interface TrialRecord {
   readonly guestPause: GuestPause | undefined;
   /** What the service probe saw (experiment `probe:`). */
   readonly probe?: ProbeReport | undefined;
+  /** QEMU's calc-dirty-rate after the warm-up (experiment `dirty_rate_calc`). */
+  readonly dirtyRate?: DirtyRate | undefined;
+  /** What the migration cost: QEMU CPU time on each host over it (ms), the guest load's rate against its warm-up (%). */
+  readonly cost?: { readonly sourceCpuMs: number | undefined; readonly destinationCpuMs: number | undefined; readonly loadRateDuringPct: number | undefined };
+  /** Where the wall time went (completed trials whose instants were all seen). */
+  readonly phases?: Phases | undefined;
   /** What the migration used and showed beyond libvirt's completed statistics. */
   readonly migration: {
     /** The virsh migrate options used (values included, domain and URI left out). */

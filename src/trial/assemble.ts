@@ -1,8 +1,11 @@
 // A trial's row (TrialRecord) from what its steps produced. Pure: unit-tested without a lab.
 import { noDelay, type ActiveDelay } from '../delay/delay.js';
+import type { DirtyRate } from '../libvirt/dirty-rate.js';
 import type { JobInfo } from '../libvirt/jobinfo.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import { migrateArgs, migrateFlags } from '../libvirt/migrate-args.js';
+import { phasesOf } from '../libvirt/phases.js';
+import type { QemuCpu } from '../libvirt/qemu-cpu.js';
 import type { TrialTiming } from '../libvirt/timing.js';
 import type { Trial } from '../plan/trial.js';
 import type { ProbeReport } from '../probe/analysis.js';
@@ -28,6 +31,9 @@ export interface TrialParts {
   readonly timing: TrialTiming | undefined;
   readonly guestPause: GuestPause | undefined;
   readonly probe: ProbeReport | undefined;
+  readonly dirtyRate?: DirtyRate | undefined;
+  /** memwriter's rate over the job, MiB/s. */
+  readonly loadDuringMiBs?: number | undefined;
 }
 
 export function assembleRecord(p: TrialParts): TrialRecord {
@@ -54,6 +60,13 @@ export function assembleRecord(p: TrialParts): TrialRecord {
     timing: p.timing,
     guestPause: p.guestPause,
     probe: p.probe,
+    dirtyRate: p.dirtyRate,
+    cost: {
+      sourceCpuMs: cpuOver(m?.qemuCpu.source, 'since-first'),
+      destinationCpuMs: cpuOver(m?.qemuCpu.destination, 'whole-life'),
+      loadRateDuringPct: p.loadDuringMiBs !== undefined && p.load?.record.warmupMiBs ? (p.loadDuringMiBs / p.load.record.warmupMiBs) * 100 : undefined,
+    },
+    phases: m && p.timing && p.verdict.status === 'completed' ? phasesOf({ commandStartedAt: m.commandStartedAt, commandEndedAt: m.commandEndedAt, timing: p.timing, setupTimeMs: job?.stats.setup_time }) : undefined,
     migration: {
       flags: migrateFlags((m?.raw.migrate as string[] | undefined) ?? migrateArgs({ domain: p.domain, strategy: trial.strategy, knobs: trial.knobs, destinationUri: '' })),
       connections: m?.connections,
@@ -63,6 +76,12 @@ export function assembleRecord(p: TrialParts): TrialRecord {
       postcopyPausedMs: m?.recovery?.pausedMs ?? neverBroke,
     },
   };
+}
+
+/** The source's QEMU ran before the migration: its readings' difference. The destination's started for it: all of it. */
+function cpuOver(c: QemuCpu | undefined, span: 'since-first' | 'whole-life'): number | undefined {
+  if (!c) return undefined;
+  return span === 'since-first' ? (c.readings > 1 ? c.lastMs - c.firstMs : undefined) : c.lastMs;
 }
 
 function maxOf(xs: ReadonlyArray<number | undefined>): number | undefined {

@@ -5,6 +5,7 @@ import type { ActiveDelay } from '../delay/delay.js';
 import { startJobSampler, type JobSample } from '../libvirt/job-sampler.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import { migrateArgs } from '../libvirt/migrate-args.js';
+import { startQemuCpuSampler, type QemuCpu } from '../libvirt/qemu-cpu.js';
 import { virshError } from '../libvirt/virsh.js';
 import type { Trial } from '../plan/trial.js';
 import type { ExecResult } from '../remote/host.js';
@@ -30,6 +31,8 @@ export interface MigrationOutcome {
   readonly recovery: { readonly recovered: boolean; readonly recoveries: number; readonly pausedMs: number } | undefined;
   /** Established TCP connections of the destination's QEMU, counted once the RAM transfer was under way. */
   readonly connections: number | undefined;
+  /** CPU time of each host's QEMU process over the migration (/proc). */
+  readonly qemuCpu: { readonly source: QemuCpu | undefined; readonly destination: QemuCpu | undefined };
   readonly samples: JobSample[];
   readonly raw: Record<string, unknown>;
 }
@@ -60,8 +63,18 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
     await source.virsh.run(['migrate-setmaxdowntime', `--domain=${domain}`, `--downtime=${trial.knobs.maxDowntimeMs}`]);
     raw.maxDowntimeReadBack = (await source.virsh.run(['migrate-getmaxdowntime', `--domain=${domain}`])).trim();
   }
-  // If the controller dies now, the source's guard aborts the job (post-copy cannot be aborted: it completes).
-  const jobMarker = await ctx.undo.will(source.remote, `migration job of ${domain}`, abortJobArgv(source.virsh.uri, domain));
+  // CPU readings from before the command; the loops end with stop(), or with the connection (the watchdog)
+  const cpu = { source: startQemuCpuSampler(source, domain), destination: startQemuCpuSampler(destination, domain) };
+  const stopCpu = () => Promise.all([cpu.source.stop(), cpu.destination.stop()]);
+  let jobMarker: Awaited<ReturnType<typeof ctx.undo.will>>;
+  try {
+    await cpu.source.firstReading(2000);
+    // If the controller dies now, the source's guard aborts the job (post-copy cannot be aborted: it completes).
+    jobMarker = await ctx.undo.will(source.remote, `migration job of ${domain}`, abortJobArgv(source.virsh.uri, domain));
+  } catch (err) {
+    await stopCpu();
+    throw err;
+  }
   const startedAt = new Date().toISOString();
   const commandStartedAt = Date.now();
   const t0 = performance.now();
@@ -89,7 +102,7 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
   await ctx.undo.done(source.remote, jobMarker).catch((err: unknown) => {
     raw.jobMarkerError = errorMessage(err);
   });
-  const samples = await watch.sampler.stop();
+  const [samples, [sourceCpu, destinationCpu]] = await Promise.all([watch.sampler.stop(), stopCpu()]);
   return {
     startedAt,
     commandStartedAt,
@@ -102,6 +115,7 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
     postcopySwitchReason: watch.switchReason,
     recovery: recovery && { recovered: recovery.recovered, recoveries: recovery.recoveries, pausedMs: recovery.pausedMs },
     connections: watch.connections,
+    qemuCpu: { source: sourceCpu, destination: destinationCpu },
     samples,
     raw,
   };

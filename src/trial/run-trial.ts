@@ -3,6 +3,7 @@
 // then where the VM is now, and the timings from the libvirt events of both hosts.
 import { applyDelay, relayBytes, type ActiveDelay } from '../delay/delay.js';
 import { errorMessage } from '../errors.js';
+import { calcDirtyRate, type DirtyRate } from '../libvirt/dirty-rate.js';
 import type { JobInfo } from '../libvirt/jobinfo.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import type { Trial } from '../plan/trial.js';
@@ -43,6 +44,8 @@ interface Steps {
   timing?: TrialTiming;
   guestPause?: GuestPause;
   probeSamples?: ProbeSample[];
+  dirtyRate?: DirtyRate;
+  loadDuringMiBs?: number | undefined;
 }
 
 export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtHost, destination: LibvirtHost): Promise<TrialOutcome> {
@@ -75,7 +78,7 @@ export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtH
   const probe = probeReport(s, job, raw);
   const record = assembleRecord({
     sweepId: ctx.sweepId, domain, trial, source, destination, ramBytes: ctx.ramBytes, timeout: experiment.timeout, trialStartedAt,
-    verdict, m, job, load: s.load, delay: s.delay, timing: s.timing, guestPause: s.guestPause, probe,
+    verdict, m, job, load: s.load, delay: s.delay, timing: s.timing, guestPause: s.guestPause, probe, dirtyRate: s.dirtyRate, loadDuringMiBs: s.loadDuringMiBs,
   });
   raw.timing = s.timing;
   if (m?.postcopySwitchDetail) raw.postcopySwitch = m.postcopySwitchDetail;
@@ -101,6 +104,7 @@ async function runSteps(ctx: TrialContext, trial: Trial, source: LibvirtHost, de
     if (trial.load.kind === 'writer') {
       if (!ctx.guest?.writer) throw new Error('internal: writer load without a prepared guest');
       s.load = await startGuestLoad(ctx.guest.host, ctx.guest.writer, trial.load, ctx.ramBytes, experiment.warmup_s, ctx.signal);
+      s.dirtyRate = await dirtyRateOf(ctx, source, raw);
     }
     if (p && ctx.guestAddress) {
       const http = p.http === true ? `http://${ctx.guestAddress}/` : p.http === false ? undefined : p.http;
@@ -139,6 +143,21 @@ async function runSteps(ctx: TrialContext, trial: Trial, source: LibvirtHost, de
   return s;
 }
 
+/** QEMU's view of the load's dirty rate, before the migration (and outside its time); a failure only empties the column. */
+async function dirtyRateOf(ctx: TrialContext, source: LibvirtHost, raw: Record<string, unknown>): Promise<DirtyRate | undefined> {
+  const calc = ctx.experiment.dirty_rate_calc;
+  if (calc === false) return undefined;
+  try {
+    const rate = await calcDirtyRate(source.virsh, ctx.domain, calc.seconds, calc.mode, ctx.signal);
+    raw.dirtyRate = rate;
+    return rate;
+  } catch (err) {
+    raw.dirtyRateError = errorMessage(err);
+    ctx.log.warn({ host: source.spec.name, error: raw.dirtyRateError }, 'dirty-rate calculation failed; dirty_rate_calc_mib_s stays empty');
+    return undefined;
+  }
+}
+
 /** Stops the writer; what it saw of the guest's pause over the job (controller clock), and its progress for raw.jsonl. */
 async function stopLoad(s: Steps, raw: Record<string, unknown>, trialStartedAt: number): Promise<void> {
   const { timing, job, m } = s;
@@ -147,6 +166,7 @@ async function stopLoad(s: Steps, raw: Record<string, unknown>, trialStartedAt: 
   try {
     const stopped = await s.load!.stop(from, to);
     s.guestPause = stopped.pause;
+    s.loadDuringMiBs = stopped.duringMiBs;
     raw.writer = {
       lines: stopped.log.progress.length,
       errors: stopped.log.errors,

@@ -23,8 +23,8 @@ export interface GuestPause extends Gap {
 
 export interface RunningLoad {
   readonly record: GuestLoadRecord;
-  /** Stops the writer; the pause it saw during [from, to] (controller clock), if it printed enough. */
-  stop(from: number, to: number): Promise<{ pause: GuestPause | undefined; log: WriterLog }>;
+  /** Stops the writer; the pause it saw during [from, to] (controller clock) and its rate then, if it printed enough. */
+  stop(from: number, to: number): Promise<{ pause: GuestPause | undefined; duringMiBs?: number | undefined; log: WriterLog }>;
 }
 
 /** Share of the asked rate the writer must reach during warm-up. */
@@ -67,7 +67,8 @@ export async function startGuestLoad(
       const gap = longestGap(log.progress, from - offset, to - offset);
       // the same, by the controller's clock when the lines arrived: it covers the time the guest was stopped
       const arrivalGapMs = longestGap(log.progress, from, to, (p) => p.receivedAt)?.maxGapMs;
-      return { pause: gap && { ...gap, arrivalGapMs }, log };
+      const during = rateBetween(log.progress, from - offset, to - offset);
+      return { pause: gap && { ...gap, arrivalGapMs }, duringMiBs: during === undefined ? undefined : during / 2 ** 20, log };
     },
   };
 }

@@ -4,8 +4,9 @@
  *
  * Allocates SIZE_MIB, touches every page, then rewrites every page of the buffer in a loop, chunk by chunk,
  * forever. RATE is in UNIT per second (UNIT "mib" (default) or "pages"); 0 writes as fast as it can.
- * Each page gets one byte written (never making it all-zero, which QEMU would send as a constant page), so
- * RATE is a page-dirtying rate. After a completed chunk, if REPORT_MS (default 1) passed since the last line:
+ * Each page gets one byte written (never making it all-zero, which QEMU would send as a constant page), a new
+ * value each pass, so RATE is a page-dirtying rate whether dirt is tracked (migration) or hashed (QEMU's
+ * page-sampling dirty rate). After a completed chunk, if REPORT_MS (default 1) passed since the last line:
  *     chunk <monotonic ms> <bytes written since start>
  * so that a pause of the guest shows as a gap between two timestamps. Before that:
  *     start <monotonic ms> size_mib=<n> rate=<r> unit=<u> chunk_kib=<k> page=<bytes> pid=<pid>
@@ -86,7 +87,7 @@ int main(int argc, char **argv) {
   printf("ready %.3f touch_ms=%.1f\n", ready, ready - t0);
 
   unsigned long long written = 0;
-  unsigned char value = 1;
+  unsigned char value = 2; /* the touch wrote 1: every pass, the first too, changes what every page holds */
   size_t off = 0;
   double last_report = -1e18;
   while (!stopping) {

@@ -53,7 +53,7 @@ def main(argv):
     ready = ms()
     say("ready %.3f touch_ms=%.1f" % (ready, ready - t0))
     written = 0
-    value = 1
+    value = 2  # the touch wrote 1: every pass, the first too, changes what every page holds
     off = 0
     last_report = -1e18
     while not stopping[0]:

@@ -70,7 +70,7 @@ function parts(over: Partial<TrialParts>): TrialParts {
 const outcome = (over: Partial<MigrationOutcome>): MigrationOutcome => ({
   startedAt: '2026-12-02T10:00:01.000Z', commandStartedAt: 1000, commandEndedAt: 4500, result: { code: 0, stdout: '', stderr: '', signal: undefined } as never,
   failure: undefined, abortReason: undefined, postcopySwitchMs: undefined, postcopySwitchDetail: undefined, postcopySwitchReason: undefined, recovery: undefined,
-  connections: 1, samples: [{ at: 1, type: 'unbounded', stats: { auto_converge_throttle: 20 } }, { at: 2, type: 'unbounded', stats: { auto_converge_throttle: 60 } }] as never,
+  connections: 1, qemuCpu: { source: undefined, destination: undefined }, samples: [{ at: 1, type: 'unbounded', stats: { auto_converge_throttle: 20 } }, { at: 2, type: 'unbounded', stats: { auto_converge_throttle: 60 } }] as never,
   raw: { migrate: ['virsh', 'migrate', '--live', '--persistent', '--domain=vm', '--desturi=x'] }, ...over,
 });
 
@@ -103,4 +103,13 @@ test('record: wall time from the command, highest throttle from samples and job,
   assert.equal(cut.migration.postcopyRecoveries, 1);
   assert.equal(cut.migration.postcopyPausedMs, 4686);
   assert.equal(assembleRecord(parts({ m: outcome({ abortReason: 'timeout' }), verdict: { status: 'timeout', failure: 'x' } })).timeout.fired, true);
+});
+
+test('record: cost — the source QEMU over its readings, the destination QEMU over its life, the load against its warm-up', () => {
+  const qemuCpu = { source: { pid: 7, firstMs: 90_000, lastMs: 92_500, readings: 60 }, destination: { pid: 9, firstMs: 40, lastMs: 1_800, readings: 50 } };
+  const load = { record: { sizeMiB: 150, rate: 100, unit: 'mib', impl: 'binary', warmupMiBs: 100 } } as const;
+  const r = assembleRecord(parts({ m: outcome({ qemuCpu }), load, loadDuringMiBs: 62.5 }));
+  assert.deepEqual(r.cost, { sourceCpuMs: 2_500, destinationCpuMs: 1_800, loadRateDuringPct: 62.5 });
+  const once = assembleRecord(parts({ m: outcome({ qemuCpu: { source: { ...qemuCpu.source, readings: 1 }, destination: undefined } }) }));
+  assert.deepEqual(once.cost, { sourceCpuMs: undefined, destinationCpuMs: undefined, loadRateDuringPct: undefined }, 'one reading is no interval');
 });
