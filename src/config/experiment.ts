@@ -144,6 +144,10 @@ const DirtyRateCalcSchema = z.union(
   { error: 'dirty_rate_calc is false or {seconds: 1-60, mode: page-sampling | dirty-bitmap}' },
 );
 
+const LinkProbeSchema = z.union([z.literal(false), z.strictObject({ seconds: z.number().min(0.2).max(60).default(1) })], {
+  error: 'link_probe is false or {seconds: 0.2-60}',
+});
+
 const TimeoutSchema = z.strictObject({
   seconds: z.number().positive().max(86_400),
   action: z.enum(TIMEOUT_ACTIONS, { error: `timeout.action must be one of: ${TIMEOUT_ACTIONS.join(', ')}` }).default('abort'),
@@ -177,6 +181,8 @@ export const ExperimentSchema = z.strictObject({
   warmup_s: z.number().min(0).max(600).default(3),
   /** QEMU's own dirty-rate calculation after the warm-up of every trial with a load, before the migration. */
   dirty_rate_calc: DirtyRateCalcSchema.default({ seconds: 1 }),
+  /** Round trip and throughput of the migration path, once per source, destination and delay, before its first trial. */
+  link_probe: LinkProbeSchema.default({ seconds: 1 }),
   /** Service probe against the guest during every trial (docs/measuring.md, "Service probe"); off when absent. */
   probe: ProbeSchema.optional(),
   sample_hz: z.number().min(1).max(50).default(10),

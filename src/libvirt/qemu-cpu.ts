@@ -1,5 +1,5 @@
 // CPU time of a domain's QEMU process on one host while a migration runs: /proc/PID/stat of the PID libvirt
-// records (/run/libvirt/qemu/DOMAIN.pid), read every 50 ms by a shell loop in one SSH channel. The source's QEMU
+// records (/run/libvirt/qemu/DOMAIN.pid), read every 100 ms by a shell loop in one SSH channel. The source's QEMU
 // exits when the migration ends, so its last reading is at most one period before that.
 import type { LibvirtHost } from './libvirt-host.js';
 
@@ -12,8 +12,9 @@ export interface QemuCpu {
 }
 
 // $1 is the domain name (validated by config/names.ts); it reaches the script as an argument, never as text.
+// Shell built-ins only (read, no $(cat …)): one fork per reading, for sleep, on hosts whose cores the guest needs.
 const LOOP = `f="/run/libvirt/qemu/$1.pid"; echo "tck $(getconf CLK_TCK)"
-while :; do p=$(cat "$f" 2>/dev/null); if [ -n "$p" ] && s=$(cat "/proc/$p/stat" 2>/dev/null); then echo "$p \${s##*) }"; fi; sleep 0.05; done`;
+while :; do p=; s=; { read -r p < "$f"; } 2>/dev/null; if [ -n "$p" ] && { read -r s < "/proc/$p/stat"; } 2>/dev/null; then echo "$p \${s##*) }"; fi; sleep 0.1; done`;
 
 /** utime + stime (clock ticks) of a /proc/PID/stat line with "PID (comm) " cut off: fields 14 and 15 of stat(5). */
 export function cpuTicks(afterComm: string): number | undefined {

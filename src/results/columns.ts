@@ -128,9 +128,22 @@ export const COLUMNS: readonly Column[] = [
   column('libvirt_version', '', '`virsh version --daemon`', 'libvirt daemon version on the source host.', (r) => r.libvirtVersion),
   column('qemu_version', '', '`virsh version --daemon`', 'Hypervisor version on the source host.', (r) => r.qemuVersion),
   column('dirty_rate_calc_mib_s', 'MiB/s', '`virsh domdirtyrate-calc` → `domstats --dirtyrate` (dirtyrate.megabytes_per_second)', "The guest's dirty rate as QEMU measured it after the warm-up, before the migration and outside its time (experiment `dirty_rate_calc`; QEMU counts whole MiB/s). Empty for an idle guest, when turned off, or when libvirt (< 7.2) or QEMU (< 5.2) cannot.", (r) => r.dirtyRate?.mibS),
-  column('src_qemu_cpu_ms', 'ms', '/proc/PID/stat of the source QEMU (utime + stime)', "CPU time the source's QEMU process used (all its threads, vCPUs included) from just before `virsh migrate` until its last reading, at most 50 ms before it exited.", (r) => ms(r.cost?.sourceCpuMs)),
+  column('src_qemu_cpu_ms', 'ms', '/proc/PID/stat of the source QEMU (utime + stime)', "CPU time the source's QEMU process used (all its threads, vCPUs included) from just before `virsh migrate` until its last reading, at most 100 ms before it exited.", (r) => ms(r.cost?.sourceCpuMs)),
   column('dst_qemu_cpu_ms', 'ms', '/proc/PID/stat of the destination QEMU (utime + stime)', "CPU time the destination's QEMU process used from its start (for the migration) until `virsh migrate` returned.", (r) => ms(r.cost?.destinationCpuMs)),
   column('load_rate_during_pct', '%', 'memwriter output', "memwriter's write rate while the migration job ran, as a share of its warm-up rate (load_warmup_mib_s): how much the migration slowed the guest's work.", (r) => (r.cost?.loadRateDuringPct === undefined ? undefined : Math.round(r.cost.loadRateDuringPct * 10) / 10)),
+  column('link_rtt_ms', 'ms', 'link-probe.py (source → destination migration address)', "Median of 10 one-byte TCP round trips along the migration path, through the delay in force (netem or the relay), measured before the first trial of this source, destination and delay (experiment `link_probe`).", (r) => (r.link ? Math.round(r.link.rttMs * 1000) / 1000 : undefined)),
+  column('link_mib_s', 'MiB/s', 'link-probe.py', 'TCP throughput of one stream along the same path, as the receiver counted it over `link_probe.seconds` of bulk data.', (r) => (r.link ? Math.round(r.link.mibS * 10) / 10 : undefined)),
+  column('bound_total_ms', 'ms', '(memory_total − constant_bytes) / link_mib_s', "The physical floor of a pre-copy of an idle guest: the guest's non-zero RAM sent once at the link's throughput.", (r) => {
+    const s = r.job?.stats;
+    if (!r.link || s?.memory_total === undefined || s.memory_constant === undefined || s.memory_page_size === undefined) return undefined;
+    return ms(((s.memory_total - s.memory_constant * s.memory_page_size) / (r.link.mibS * 2 ** 20)) * 1000);
+  }),
+  column('transfer_efficiency', '', 'data_processed / (link_mib_s × (time_elapsed − setup_time))', 'Bytes sent against what the link could have carried over the transfer: 1 = the link was full the whole time.', (r) => {
+    const s = r.job?.stats;
+    if (!r.link || s?.data_processed === undefined || s.time_elapsed === undefined) return undefined;
+    const secs = (s.time_elapsed - (s.setup_time ?? 0)) / 1000;
+    return secs > 0 ? Math.round((s.data_processed / (r.link.mibS * 2 ** 20 * secs)) * 1000) / 1000 : undefined;
+  }),
   column('phase_prepare_ms', 'ms', 'controller clock + job samples', 'From `virsh migrate` starting until libvirt\'s migration job started: connecting to the destination, starting its QEMU.', (r) => ms(r.phases?.prepareMs)),
   column('phase_setup_ms', 'ms', '`setup_time`', "QEMU's setup (libvirt's setup time), placed after the job start.", (r) => ms(r.phases?.setupMs)),
   column('phase_precopy_ms', 'ms', 'libvirt events', 'From the end of setup until the source paused the guest (`Suspended Migrated`, or `Suspended Post-copy` at the switch).', (r) => ms(r.phases?.precopyMs)),

@@ -3,6 +3,7 @@ import type { DelayRecord } from '../delay/delay.js';
 import type { DirtyRate } from '../libvirt/dirty-rate.js';
 import type { JobInfo } from '../libvirt/jobinfo.js';
 import type { Phases } from '../libvirt/phases.js';
+import type { LinkMeasure } from '../link/link.js';
 import type { Trial } from '../plan/trial.js';
 import type { ProbeReport } from '../probe/analysis.js';
 import type { TrialTiming } from '../libvirt/timing.js';
@@ -42,6 +43,8 @@ export interface TrialRecord {
   readonly probe?: ProbeReport | undefined;
   /** QEMU's calc-dirty-rate after the warm-up (experiment `dirty_rate_calc`). */
   readonly dirtyRate?: DirtyRate | undefined;
+  /** The migration path's round trip and throughput under this trial's delay (experiment `link_probe`). */
+  readonly link?: LinkMeasure | undefined;
   /** What the migration cost: QEMU CPU time on each host over it (ms), the guest load's rate against its warm-up (%). */
   readonly cost?: { readonly sourceCpuMs: number | undefined; readonly destinationCpuMs: number | undefined; readonly loadRateDuringPct: number | undefined };
   /** Where the wall time went (completed trials whose instants were all seen). */

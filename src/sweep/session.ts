@@ -5,6 +5,7 @@ import type { Experiment } from '../config/experiment.js';
 import type { Hosts } from '../config/hosts.js';
 import { InputError, RuntimeError } from '../errors.js';
 import { uploadRelay } from '../delay/proxy.js';
+import { uploadLinkProbe, type LinkMeasure } from '../link/link.js';
 import { runDoctor } from '../doctor/doctor.js';
 import { firstFailure } from '../doctor/report.js';
 import type { Journal } from '../guard/journal.js';
@@ -26,6 +27,9 @@ export interface Session {
   readonly ramBytes: number | undefined;
   readonly delayMethod: 'netem' | 'proxy';
   readonly relayScripts: ReadonlyMap<string, string>;
+  readonly linkScripts: ReadonlyMap<string, string>;
+  /** The links measured so far, by path and delay (a measure, or why it failed). */
+  readonly links: Map<string, LinkMeasure | string>;
   readonly guest: GuestAccess | undefined;
   readonly events: ReadonlyMap<string, EventStream>;
   readonly clockOffsetMs: ReadonlyMap<string, number>;
@@ -68,7 +72,7 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
 
     const work = new WorkDirs(workDir(opts.sweepId), journal, teardown);
     const delayed = experiment.delays_ms.some((d) => d > 0);
-    const relayScripts = delayed && delayMethod === 'proxy' ? await provisionRelays(pair, guards, work) : new Map<string, string>();
+    const { relayScripts, linkScripts } = await provisionHelpers(pair, guards, work, { relay: delayed && delayMethod === 'proxy', link: experiment.link_probe !== false });
     const needsGuest = experiment.loads.some((l) => l.kind === 'writer');
     const guest = needsGuest ? await provisionGuest(hosts, claimed, work, teardown, log) : undefined;
     const cleaned = [...claimed.cleaned, ...(guest?.cleaned ?? [])];
@@ -92,6 +96,8 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
       ramBytes,
       delayMethod,
       relayScripts,
+      linkScripts,
+      links: new Map(),
       get guest() {
         return guest?.access;
       },
@@ -171,18 +177,21 @@ class WorkDirs {
   }
 }
 
-/** The delay relay on both hosts (uploaded again whenever a host's guard is replaced). */
-async function provisionRelays(pair: readonly LibvirtHost[], guards: HostGuards, work: WorkDirs): Promise<Map<string, string>> {
+/** The helpers a sweep uploads to both hosts: the delay relay, the link probe (again whenever a host's guard is replaced). */
+async function provisionHelpers(pair: readonly LibvirtHost[], guards: HostGuards, work: WorkDirs, want: { relay: boolean; link: boolean }) {
   const relayScripts = new Map<string, string>();
+  const linkScripts = new Map<string, string>();
+  if (!want.relay && !want.link) return { relayScripts, linkScripts };
   for (const h of pair) {
     const provision = async (host: Host) => {
       await work.add(host, () => h.remote);
-      relayScripts.set(h.spec.name, await uploadRelay(host, work.dir));
+      if (want.relay) relayScripts.set(h.spec.name, await uploadRelay(host, work.dir));
+      if (want.link) linkScripts.set(h.spec.name, await uploadLinkProbe(host, work.dir));
     };
     guards.provisions.set(h.spec.name, provision);
     await provision(h.remote);
   }
-  return relayScripts;
+  return { relayScripts, linkScripts };
 }
 
 interface ProvisionedGuest {
@@ -265,6 +274,8 @@ export function trialContext(s: Session, base: Pick<TrialContext, 'sweepId' | 'e
     ramBytes: s.ramBytes,
     delayMethod: s.delayMethod,
     relayScripts: s.relayScripts,
+    linkScripts: s.linkScripts,
+    links: s.links,
     get guest() {
       return s.guest;
     },

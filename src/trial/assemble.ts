@@ -6,6 +6,7 @@ import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import { migrateArgs, migrateFlags } from '../libvirt/migrate-args.js';
 import { phasesOf } from '../libvirt/phases.js';
 import type { QemuCpu } from '../libvirt/qemu-cpu.js';
+import type { LinkMeasure } from '../link/link.js';
 import type { TrialTiming } from '../libvirt/timing.js';
 import type { Trial } from '../plan/trial.js';
 import type { ProbeReport } from '../probe/analysis.js';
@@ -34,6 +35,7 @@ export interface TrialParts {
   readonly dirtyRate?: DirtyRate | undefined;
   /** memwriter's rate over the job, MiB/s. */
   readonly loadDuringMiBs?: number | undefined;
+  readonly link?: LinkMeasure | undefined;
 }
 
 export function assembleRecord(p: TrialParts): TrialRecord {
@@ -61,6 +63,7 @@ export function assembleRecord(p: TrialParts): TrialRecord {
     guestPause: p.guestPause,
     probe: p.probe,
     dirtyRate: p.dirtyRate,
+    link: p.link,
     cost: {
       sourceCpuMs: cpuOver(m?.qemuCpu.source, 'since-first'),
       destinationCpuMs: cpuOver(m?.qemuCpu.destination, 'whole-life'),

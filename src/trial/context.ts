@@ -3,6 +3,7 @@ import type { Experiment } from '../config/experiment.js';
 import type { Undo } from '../guard/journal.js';
 import type { EventStream } from '../libvirt/events.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
+import type { LinkMeasure } from '../link/link.js';
 import type { Logger } from '../log/logger.js';
 import type { Host } from '../remote/host.js';
 import type { PreparedWriter } from '../workload/writer.js';
@@ -23,6 +24,10 @@ export interface TrialContext {
   readonly delayMethod: 'netem' | 'proxy';
   /** Host name → path of the uploaded delay relay (proxy method). */
   readonly relayScripts: ReadonlyMap<string, string>;
+  /** Host name → path of the uploaded link probe (experiment `link_probe`). */
+  readonly linkScripts: ReadonlyMap<string, string>;
+  /** The links measured in this sweep, by source, destination and delay: a measure, or why it failed. */
+  readonly links: Map<string, LinkMeasure | string>;
   readonly guest: GuestAccess | undefined;
   /** The guest's address, for the service probe. */
   readonly guestAddress: string | undefined;

@@ -6,6 +6,7 @@ import { errorMessage } from '../errors.js';
 import { calcDirtyRate, type DirtyRate } from '../libvirt/dirty-rate.js';
 import type { JobInfo } from '../libvirt/jobinfo.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
+import { linkPath, measureLink, type LinkMeasure } from '../link/link.js';
 import type { Trial } from '../plan/trial.js';
 import type { TrialRecord } from '../results/record.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -46,6 +47,7 @@ interface Steps {
   probeSamples?: ProbeSample[];
   dirtyRate?: DirtyRate;
   loadDuringMiBs?: number | undefined;
+  link?: LinkMeasure;
 }
 
 export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtHost, destination: LibvirtHost): Promise<TrialOutcome> {
@@ -78,7 +80,7 @@ export async function runTrial(ctx: TrialContext, trial: Trial, source: LibvirtH
   const probe = probeReport(s, job, raw);
   const record = assembleRecord({
     sweepId: ctx.sweepId, domain, trial, source, destination, ramBytes: ctx.ramBytes, timeout: experiment.timeout, trialStartedAt,
-    verdict, m, job, load: s.load, delay: s.delay, timing: s.timing, guestPause: s.guestPause, probe, dirtyRate: s.dirtyRate, loadDuringMiBs: s.loadDuringMiBs,
+    verdict, m, job, load: s.load, delay: s.delay, timing: s.timing, guestPause: s.guestPause, probe, dirtyRate: s.dirtyRate, loadDuringMiBs: s.loadDuringMiBs, link: s.link,
   });
   raw.timing = s.timing;
   if (m?.postcopySwitchDetail) raw.postcopySwitch = m.postcopySwitchDetail;
@@ -101,6 +103,7 @@ async function runSteps(ctx: TrialContext, trial: Trial, source: LibvirtHost, de
   const pause = (sec: number) => sleep(sec * 1000, undefined, { signal: ctx.signal }).catch(() => undefined);
   try {
     s.delay = await applyDelay(ctx.delayMethod, trial.delayMs, experiment.delay, hostEnd(ctx, source), hostEnd(ctx, destination), ctx.undo);
+    s.link = await linkOf(ctx, trial, source, destination, s.delay, raw);
     if (trial.load.kind === 'writer') {
       if (!ctx.guest?.writer) throw new Error('internal: writer load without a prepared guest');
       s.load = await startGuestLoad(ctx.guest.host, ctx.guest.writer, trial.load, ctx.ramBytes, experiment.warmup_s, ctx.signal);
@@ -141,6 +144,28 @@ async function runSteps(ctx: TrialContext, trial: Trial, source: LibvirtHost, de
     }
   }
   return s;
+}
+
+/** The link of this trial's path and delay: measured before the first trial that has them, then reused. */
+async function linkOf(ctx: TrialContext, trial: Trial, source: LibvirtHost, destination: LibvirtHost, delay: ActiveDelay, raw: Record<string, unknown>): Promise<LinkMeasure | undefined> {
+  const probe = ctx.experiment.link_probe;
+  const scripts = [ctx.linkScripts.get(source.spec.name), ctx.linkScripts.get(destination.spec.name)] as const;
+  if (probe === false || !scripts[0] || !scripts[1]) return undefined;
+  const key = `${source.spec.name}>${destination.spec.name} ${trial.delayMs}ms`;
+  let known = ctx.links.get(key);
+  if (known === undefined) {
+    const path = linkPath(destination.spec, delay, ctx.experiment.delay.proxy_port);
+    try {
+      known = await measureLink(source.remote, scripts[0], destination.remote, scripts[1], path, probe.seconds);
+      ctx.log.info({ link: key, rttMs: known.rttMs, mibS: Math.round(known.mibS * 10) / 10 }, 'link measured');
+    } catch (err) {
+      known = errorMessage(err);
+      ctx.log.warn({ link: key, error: known }, 'link measurement failed; link_rtt_ms and link_mib_s stay empty');
+    }
+    ctx.links.set(key, known);
+    raw.link = { key, path, ...(typeof known === 'string' ? { error: known } : known) };
+  }
+  return typeof known === 'string' ? undefined : known;
 }
 
 /** QEMU's view of the load's dirty rate, before the migration (and outside its time); a failure only empties the column. */
