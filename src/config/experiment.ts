@@ -183,6 +183,8 @@ export const ExperimentSchema = z.strictObject({
   dirty_rate_calc: DirtyRateCalcSchema.default({ seconds: 1 }),
   /** Round trip and throughput of the migration path, once per source, destination and delay, before its first trial. */
   link_probe: LinkProbeSchema.default({ seconds: 1 }),
+  /** QEMU's query-migrate on the source beside each job sample (virsh qemu-monitor-command: libvirt marks the domain tainted). */
+  qmp: z.boolean({ error: 'qmp is true or false' }).default(true),
   /** Service probe against the guest during every trial (docs/measuring.md, "Service probe"); off when absent. */
   probe: ProbeSchema.optional(),
   sample_hz: z.number().min(1).max(50).default(10),

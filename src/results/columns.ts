@@ -144,6 +144,12 @@ export const COLUMNS: readonly Column[] = [
     const secs = (s.time_elapsed - (s.setup_time ?? 0)) / 1000;
     return secs > 0 ? Math.round((s.data_processed / (r.link.mibS * 2 ** 20 * secs)) * 1000) / 1000 : undefined;
   }),
+  column('precopy_bytes', 'bytes', 'QMP query-migrate ram.precopy-bytes (source; QEMU ≥ 7.0)', 'Bytes of RAM QEMU sent while the guest ran on the source (the pre-copy passes). Experiment `qmp`; `qmp_from` says how final the four byte columns are.', (r) => r.qmp?.precopyBytes),
+  column('downtime_bytes', 'bytes', 'QMP query-migrate ram.downtime-bytes (source; QEMU ≥ 7.0)', 'Bytes of RAM QEMU sent while the guest was paused (stop-and-copy). With `qmp_from` derived after a pre-switchover answer: memory_processed − precopy_bytes.', (r) => r.qmp?.downtimeBytes),
+  column('postcopy_bytes', 'bytes', 'QMP query-migrate ram.postcopy-bytes (source; QEMU ≥ 7.0)', 'Bytes of RAM QEMU sent after the switch to post-copy (pages pulled and pushed); 0 for pre-copy. With `qmp_from` derived: memory_processed − precopy_bytes − downtime_bytes.', (r) => r.qmp?.postcopyBytes),
+  column('multifd_bytes', 'bytes', 'QMP query-migrate ram.multifd-bytes (source)', 'Of those, the bytes sent over multifd channels (0 without multifd), at the last answer.', (r) => r.qmp?.multifdBytes),
+  column('pages_per_second', 'pages/s', 'QMP query-migrate ram.pages-per-second (source)', 'The highest page rate QEMU reported over the job (QEMU computes it once per dirty-sync period).', (r) => r.qmp?.peakPagesPerSecond),
+  column('qmp_from', '', 'migbench', "`completed`: QEMU's final counters (an answer once the RAM was sent); `derived`: the source's QEMU exited first, the phase still running is libvirt's memory_processed less the others; `partial`: the job ended before (a timeout or failure). Empty with `qmp: false` or without answers.", (r) => r.qmp?.from),
   column('phase_prepare_ms', 'ms', 'controller clock + job samples', 'From `virsh migrate` starting until libvirt\'s migration job started: connecting to the destination, starting its QEMU.', (r) => ms(r.phases?.prepareMs)),
   column('phase_setup_ms', 'ms', '`setup_time`', "QEMU's setup (libvirt's setup time), placed after the job start.", (r) => ms(r.phases?.setupMs)),
   column('phase_precopy_ms', 'ms', 'libvirt events', 'From the end of setup until the source paused the guest (`Suspended Migrated`, or `Suspended Post-copy` at the switch).', (r) => ms(r.phases?.precopyMs)),

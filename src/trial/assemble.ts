@@ -6,6 +6,7 @@ import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import { migrateArgs, migrateFlags } from '../libvirt/migrate-args.js';
 import { phasesOf } from '../libvirt/phases.js';
 import type { QemuCpu } from '../libvirt/qemu-cpu.js';
+import { qmpCounters } from '../libvirt/qmp-migrate.js';
 import type { LinkMeasure } from '../link/link.js';
 import type { TrialTiming } from '../libvirt/timing.js';
 import type { Trial } from '../plan/trial.js';
@@ -64,6 +65,7 @@ export function assembleRecord(p: TrialParts): TrialRecord {
     probe: p.probe,
     dirtyRate: p.dirtyRate,
     link: p.link,
+    qmp: m ? qmpCounters(m.qmp, job?.stats.memory_processed) : undefined,
     cost: {
       sourceCpuMs: cpuOver(m?.qemuCpu.source, 'since-first'),
       destinationCpuMs: cpuOver(m?.qemuCpu.destination, 'whole-life'),

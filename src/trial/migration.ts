@@ -6,6 +6,7 @@ import { startJobSampler, type JobSample } from '../libvirt/job-sampler.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import { migrateArgs } from '../libvirt/migrate-args.js';
 import { startQemuCpuSampler, type QemuCpu } from '../libvirt/qemu-cpu.js';
+import type { QmpMigrateSample } from '../libvirt/qmp-migrate.js';
 import { virshError } from '../libvirt/virsh.js';
 import type { Trial } from '../plan/trial.js';
 import type { ExecResult } from '../remote/host.js';
@@ -34,6 +35,8 @@ export interface MigrationOutcome {
   /** CPU time of each host's QEMU process over the migration (/proc). */
   readonly qemuCpu: { readonly source: QemuCpu | undefined; readonly destination: QemuCpu | undefined };
   readonly samples: JobSample[];
+  /** QEMU's query-migrate on the source, from the same sampler (experiment `qmp`). */
+  readonly qmp: readonly QmpMigrateSample[];
   readonly raw: Record<string, unknown>;
 }
 
@@ -117,6 +120,7 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
     connections: watch.connections,
     qemuCpu: { source: sourceCpu, destination: destinationCpu },
     samples,
+    qmp: watch.sampler.qmp,
     raw,
   };
 }
@@ -139,7 +143,7 @@ function watchJob(ctx: TrialContext, trial: Trial, source: LibvirtHost, destinat
     switchReason: undefined,
     policySwitchMs: undefined,
     connections: undefined,
-    sampler: startJobSampler(source, domain, ctx.experiment.sample_hz, (sample) => {
+    sampler: startJobSampler(source, domain, ctx.experiment.sample_hz, { qmp: ctx.experiment.qmp }, (sample) => {
       // once RAM flows, and again a little later: multifd's extra channels connect just after the main one
       const processed = sample.stats.memory_processed ?? 0;
       const total = sample.stats.memory_total ?? Infinity;

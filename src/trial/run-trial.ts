@@ -128,6 +128,7 @@ async function runSteps(ctx: TrialContext, trial: Trial, source: LibvirtHost, de
     }
     s.timing = trialTiming(ctx, m, source, destination, s.job);
     raw.samples = m.samples.map((x) => ({ at: x.at, ...x.stats }));
+    if (m.qmp.length) raw.qmp = m.qmp;
     if (probe && p) await pause(p.after_s);
   } catch (err) {
     s.failure = errorMessage(err);

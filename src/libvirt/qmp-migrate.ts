@@ -1,0 +1,90 @@
+// QEMU's own migration counters: `query-migrate` through `virsh qemu-monitor-command` on the source, typed into the
+// job sampler's virsh beside each domjobinfo, and what they say once the job is over.
+
+/** The `command` a sampler types into its interactive virsh (virsh splits it like a POSIX shell). */
+export const QUERY_MIGRATE = '{"execute":"query-migrate"}';
+
+export interface QmpMigrateSample {
+  /** Controller wall clock (epoch ms). */
+  readonly at: number;
+  /** active, postcopy-active, completed, … (QEMU's MigrationStatus). */
+  readonly status: string;
+  readonly precopyBytes?: number;
+  readonly downtimeBytes?: number;
+  readonly postcopyBytes?: number;
+  readonly multifdBytes?: number;
+  readonly pagesPerSecond?: number;
+  readonly transferred?: number;
+}
+
+const RAM_FIELDS = {
+  precopyBytes: 'precopy-bytes',
+  downtimeBytes: 'downtime-bytes',
+  postcopyBytes: 'postcopy-bytes',
+  multifdBytes: 'multifd-bytes',
+  pagesPerSecond: 'pages-per-second',
+  transferred: 'transferred',
+} as const;
+
+/** One line of qemu-monitor-command output, `{"return":{"status":…,"ram":{…}},"id":…}`; undefined for anything else. */
+export function parseQueryMigrate(line: string, at: number): QmpMigrateSample | undefined {
+  if (!line.startsWith('{"return"')) return undefined;
+  let ret: { status?: unknown; ram?: Record<string, unknown> };
+  try {
+    ret = (JSON.parse(line) as { return: typeof ret }).return;
+  } catch {
+    return undefined;
+  }
+  if (typeof ret?.status !== 'string') return undefined;
+  const sample: Record<string, unknown> = { at, status: ret.status };
+  for (const [key, field] of Object.entries(RAM_FIELDS)) {
+    const v = ret.ram?.[field];
+    if (typeof v === 'number' && Number.isFinite(v)) sample[key] = v;
+  }
+  return sample as unknown as QmpMigrateSample;
+}
+
+export interface QmpCounters {
+  readonly precopyBytes: number | undefined;
+  readonly downtimeBytes: number | undefined;
+  readonly postcopyBytes: number | undefined;
+  readonly multifdBytes: number | undefined;
+  /** The highest pages-per-second QEMU reported over the job. */
+  readonly peakPagesPerSecond: number | undefined;
+  /**
+   * `completed`: an answer after QEMU finished the RAM (`device` or `completed`), every figure QEMU's final one.
+   * `derived`: the source's QEMU was gone before that; the last answer had the guest paused for the switch-over
+   * (`pre-switchover`: pre-copy bytes final) or in post-copy (pre-copy and downtime bytes final), and the phase
+   * still running is libvirt's final memory_processed less the others. `partial`: the job ended before either.
+   */
+  readonly from: 'completed' | 'derived' | 'partial';
+}
+
+/** Statuses in which QEMU has sent the whole RAM: its byte counters are final. */
+const RAM_DONE = new Set(['device', 'completed', 'postcopy-device']);
+
+/** The counters of a migration from its samples; `finalTransferred` is libvirt's completed memory_processed. */
+export function qmpCounters(samples: readonly QmpMigrateSample[], finalTransferred: number | undefined): QmpCounters | undefined {
+  // answers without RAM figures are the QEMU's state before this job (an incoming migration's `completed`)
+  const withRam = samples.filter((s) => s.transferred !== undefined);
+  const last = withRam.at(-1);
+  if (!last) return undefined;
+  const peaks = withRam.map((s) => s.pagesPerSecond).filter((v): v is number => v !== undefined);
+  const common = { multifdBytes: last.multifdBytes, peakPagesPerSecond: peaks.length ? Math.max(...peaks) : undefined };
+  const figures = { precopyBytes: last.precopyBytes, downtimeBytes: last.downtimeBytes, postcopyBytes: last.postcopyBytes };
+  if (RAM_DONE.has(last.status)) return { ...common, ...figures, from: 'completed' };
+  const rest = (...sent: (number | undefined)[]) => {
+    if (finalTransferred === undefined || sent.some((v) => v === undefined)) return undefined;
+    const r = finalTransferred - sent.reduce((a, b) => a! + b!, 0)!;
+    return r >= 0 ? r : undefined;
+  };
+  if (last.status === 'pre-switchover') {
+    const downtimeBytes = rest(last.precopyBytes);
+    if (downtimeBytes !== undefined) return { ...common, precopyBytes: last.precopyBytes, downtimeBytes, postcopyBytes: 0, from: 'derived' };
+  }
+  if (last.status === 'postcopy-active') {
+    const postcopyBytes = rest(last.precopyBytes, last.downtimeBytes);
+    if (postcopyBytes !== undefined) return { ...common, ...figures, postcopyBytes, from: 'derived' };
+  }
+  return { ...common, precopyBytes: last.precopyBytes, downtimeBytes: undefined, postcopyBytes: undefined, from: 'partial' };
+}
