@@ -13,6 +13,7 @@ import { hasProgram, type Host } from '../remote/host.js';
 import type { SshHost } from '../remote/ssh.js';
 import { fail, failOf, pass, warn, type Check } from './check.js';
 import { emulatorOf, qemuMigrationCapabilities } from './qemu-caps.js';
+import { measurementChecks } from './measurement-checks.js';
 
 /** QEMU migration capability each feature needs. */
 function qemuNeeds(s: Strategy): string[] {
@@ -69,6 +70,7 @@ export async function runDoctor(hosts: Hosts, opts: DoctorOptions = {}): Promise
       const ram = await ramOf(pair, hosts.domain);
       for (const [h, peer] of [[pair[0], pair[1]], [pair[1], pair[0]]] as const) {
         checks.push(...(await hostChecks(h, peer, hosts, strategies, ram)));
+        checks.push(...measurementChecks(h.spec.name, h.versions, measuredBeside(opts.experiment)));
       }
       const delay = await delayChecks(pair, opts.experiment);
       checks.push(...delay.rows);
@@ -245,4 +247,10 @@ async function guestChecks(hosts: Hosts, pair: readonly LibvirtHost[] | undefine
   } finally {
     await guest.close();
   }
+}
+
+/** Which measurements beside libvirt's the experiment asks for (all, without one). */
+function measuredBeside(e: Experiment | undefined): { qmp: boolean; dirtyRate: boolean } {
+  if (!e) return { qmp: true, dirtyRate: true };
+  return { qmp: e.qmp, dirtyRate: e.dirty_rate_calc !== false && e.loads.some((l) => l.kind === 'writer') };
 }

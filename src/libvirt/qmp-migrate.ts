@@ -1,8 +1,10 @@
-// QEMU's own migration counters: `query-migrate` through `virsh qemu-monitor-command` on the source, typed into the
-// job sampler's virsh beside each domjobinfo, and what they say once the job is over.
+// QEMU's own migration counters: `query-migrate` through `virsh qemu-monitor-command` on the source, several times
+// a second in a virsh of its own (a slow monitor never delays the job samples), and what they say once it is over.
+import { shellQuote } from '../remote/quote.js';
+import type { LibvirtHost } from './libvirt-host.js';
+import { startVirshPoller } from './virsh-poller.js';
 
-/** The `command` a sampler types into its interactive virsh (virsh splits it like a POSIX shell). */
-export const QUERY_MIGRATE = '{"execute":"query-migrate"}';
+const QUERY_MIGRATE = '{"execute":"query-migrate"}';
 
 export interface QmpMigrateSample {
   /** Controller wall clock (epoch ms). */
@@ -42,6 +44,34 @@ export function parseQueryMigrate(line: string, at: number): QmpMigrateSample | 
     if (typeof v === 'number' && Number.isFinite(v)) sample[key] = v;
   }
   return sample as unknown as QmpMigrateSample;
+}
+
+export interface QmpSampler {
+  /** Stops asking; returns every answer (the source's QEMU reports `completed` after libvirt's job stats end). */
+  stop(): Promise<QmpMigrateSample[]>;
+}
+
+/**
+ * Asks until stopped, or until the first post-copy answer: its pre-copy and downtime bytes are final, and the
+ * page-pull phase, where the guest's service is measured, gets no monitor traffic beyond libvirt's own.
+ */
+export function startQmpSampler(host: LibvirtHost, domain: string, hz: number): QmpSampler {
+  const samples: QmpMigrateSample[] = [];
+  let stopped: Promise<void> | undefined;
+  const poller = startVirshPoller(host, [`qemu-monitor-command --domain=${shellQuote(domain)} ${shellQuote(QUERY_MIGRATE)}`], hz, (lines) => {
+    for (const l of lines) {
+      const q = parseQueryMigrate(l.trim(), Date.now());
+      if (q) samples.push(q);
+      if (q?.status === 'postcopy-active' && q.transferred !== undefined) stopped ??= poller.stop();
+    }
+  });
+  return {
+    async stop() {
+      stopped ??= poller.stop();
+      await stopped;
+      return samples;
+    },
+  };
 }
 
 export interface QmpCounters {

@@ -1,8 +1,10 @@
 // report.html: one self-contained file (inline CSS and SVG, no script, no network) with the summary and the
 // charts: the reference study's four bar charts with 95 % CI whiskers, switch-over against total time, bytes
-// against RAM split into normal and zero pages, and a timeline per cell.
+// against RAM split into normal and zero pages, the time breakdown, link floor and CPU cost (cost.ts), and a
+// timeline per cell.
 import { num, type TrialRow } from '../results/read-trials.js';
 import type { RawTrial } from '../results/read-raw.js';
+import { costSection } from './cost.js';
 import { barChart, type BarGroup } from './svg/bars.js';
 import { scatterChart } from './svg/scatter.js';
 import { esc } from './svg/svg.js';
@@ -168,6 +170,7 @@ ${metricBars('bytes', 'Bytes transferred', 'data_processed_bytes', MiB, 'MiB', r
 ${scatter}
 <h2>Bytes against RAM</h2>
 ${bytes}
+${costSection(r.cells)}
 <h2>Timelines</h2>
 ${r.timelineTrials.map((t) => timelineFor(t.cell, t.trial, r.raw.get(t.trial), t.median)).join('\n')}
 </body></html>

@@ -6,7 +6,7 @@ import { startJobSampler, type JobSample } from '../libvirt/job-sampler.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import { migrateArgs } from '../libvirt/migrate-args.js';
 import { startQemuCpuSampler, type QemuCpu } from '../libvirt/qemu-cpu.js';
-import type { QmpMigrateSample } from '../libvirt/qmp-migrate.js';
+import { startQmpSampler, type QmpMigrateSample } from '../libvirt/qmp-migrate.js';
 import { virshError } from '../libvirt/virsh.js';
 import type { Trial } from '../plan/trial.js';
 import type { ExecResult } from '../remote/host.js';
@@ -35,7 +35,7 @@ export interface MigrationOutcome {
   /** CPU time of each host's QEMU process over the migration (/proc). */
   readonly qemuCpu: { readonly source: QemuCpu | undefined; readonly destination: QemuCpu | undefined };
   readonly samples: JobSample[];
-  /** QEMU's query-migrate on the source, from the same sampler (experiment `qmp`). */
+  /** QEMU's query-migrate answers on the source (experiment `qmp`). */
   readonly qmp: readonly QmpMigrateSample[];
   readonly raw: Record<string, unknown>;
 }
@@ -82,6 +82,7 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
   const commandStartedAt = Date.now();
   const t0 = performance.now();
   const watch = watchJob(ctx, trial, source, destination, t0, raw);
+  const qmpSampler = experiment.qmp ? startQmpSampler(source, domain, experiment.sample_hz) : undefined;
   log.info({ trial: trial.index, strategy: trial.strategy.label, load: trial.load.name, delayMs: trial.delayMs, from: source.spec.name, to: destination.spec.name }, 'migration started');
 
   const job = startAbortable(ctx, trial, source, args, deadlineMs, raw);
@@ -105,7 +106,7 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
   await ctx.undo.done(source.remote, jobMarker).catch((err: unknown) => {
     raw.jobMarkerError = errorMessage(err);
   });
-  const [samples, [sourceCpu, destinationCpu]] = await Promise.all([watch.sampler.stop(), stopCpu()]);
+  const [samples, qmp, [sourceCpu, destinationCpu]] = await Promise.all([watch.sampler.stop(), qmpSampler?.stop() ?? [], stopCpu()]);
   return {
     startedAt,
     commandStartedAt,
@@ -120,7 +121,7 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
     connections: watch.connections,
     qemuCpu: { source: sourceCpu, destination: destinationCpu },
     samples,
-    qmp: watch.sampler.qmp,
+    qmp,
     raw,
   };
 }
@@ -143,7 +144,7 @@ function watchJob(ctx: TrialContext, trial: Trial, source: LibvirtHost, destinat
     switchReason: undefined,
     policySwitchMs: undefined,
     connections: undefined,
-    sampler: startJobSampler(source, domain, ctx.experiment.sample_hz, { qmp: ctx.experiment.qmp }, (sample) => {
+    sampler: startJobSampler(source, domain, ctx.experiment.sample_hz, (sample) => {
       // once RAM flows, and again a little later: multifd's extra channels connect just after the main one
       const processed = sample.stats.memory_processed ?? 0;
       const total = sample.stats.memory_total ?? Infinity;

@@ -83,12 +83,17 @@ describe('the reference experiment on the lab', { skip }, () => {
     }
   });
 
-  test('pre-copy bytes grow with the writer rate; where the link bounds the transfer, its time follows the bytes', () => {
+  test('pre-copy sends a load\'s pages in full; where the link bounds the transfer, its time follows the bytes', () => {
     const bytes = (load: string) => pick(loads, 'precopy', load).map((r) => num(r, 'data_processed_bytes')!);
     const [idle, w100, wmax] = ['idle', 'w100', 'wmax'].map(bytes);
-    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-    assert.ok(mean(idle!) < mean(w100!), `bytes: idle ${idle} vs 100 MiB/s ${w100}`);
-    assert.ok(mean(w100!) < mean(wmax!), `bytes: 100 MiB/s ${w100} vs as fast as it can ${wmax}`);
+    // memwriter's buffer (60 % of RAM) holds non-zero pages: most cross in full at least once (some may hold an
+    // idle guest's stale data already), where an idle guest's free pages cross as zero-page markers. Beyond that,
+    // w100 against wmax is a race of re-dirtied pages against a ~2.5 GiB/s link (wmax dirties 1.7–3 GiB/s and
+    // re-sends the buffer once, or not, as the first pass's timing falls): no order to assert.
+    const buffer = 0.6 * GUEST_RAM;
+    for (const [name, sent] of [['w100', w100!], ['wmax', wmax!]] as const) {
+      for (const b of sent) assert.ok(b >= Math.max(...idle!) + 0.8 * buffer, `bytes: ${name} ${b} vs idle ${idle} + the ${buffer}-byte buffer`);
+    }
     // Undelayed, the lab's link carries ~2 GiB/s: the extra bytes of a load cost less time than the lab's noise
     // (±0.5 s on a busy machine), so the time is compared with the bytes where the 1 MiB window over 60 ms bounds it.
     for (const r of delayed) {
@@ -187,7 +192,9 @@ describe('the reference experiment on the lab', { skip }, () => {
         const rate = num(r, 'dirty_rate_calc_mib_s');
         assert.ok(rate !== undefined && rate > 0, `${what}: no dirty rate from QEMU`);
         const during = num(r, 'load_rate_during_pct');
-        assert.ok(during !== undefined && during > 0 && during <= 150, `${what}: load rate during the migration ${during} % of its warm-up`);
+        // a paced writer cannot beat its pace; an unpaced one's warm-up rate under TCG is itself noisy (1.7–3.1 GiB/s)
+        const most = r.load === 'wmax' ? 400 : 150;
+        assert.ok(during !== undefined && during > 0 && during <= most, `${what}: load rate during the migration ${during} % of its warm-up`);
       }
     }
     // QEMU's own byte counters (query-migrate on the source) against libvirt's total
@@ -207,8 +214,9 @@ describe('the reference experiment on the lab', { skip }, () => {
       if (r.strategy === 'precopy') assert.equal(post, 0, `${what}: post-copy bytes in a pre-copy`);
       else assert.ok(post! > pre!, `${what}: post-copy sent ${post} bytes after the switch, ${pre} before`);
       assert.equal(num(r, 'multifd_bytes'), 0, `${what}: multifd bytes without multifd`);
-      // QEMU's rate is per dirty-sync period: an idle guest can be gone before the first one ends
-      if (r.load !== 'idle') assert.ok(num(r, 'pages_per_second')! > 0, `${what}: ${r.pages_per_second} pages/s`);
+      // QEMU's rate is per dirty-sync period: an idle guest can be gone before the first one ends, and post-copy's
+      // switch comes before it (the sampler stops at the first post-copy answer)
+      if (r.load !== 'idle' && r.strategy === 'precopy') assert.ok(num(r, 'pages_per_second')! > 0, `${what}: ${r.pages_per_second} pages/s`);
     }
     // w100's 154 MiB buffer takes 1.5 s to rewrite, longer than the 1 s calculation, so QEMU can see the pace asked.
     // Page-sampling hashes 128 random pages of this 256 MiB guest: one trial's figure scatters by ~15 %; the cell's does not.

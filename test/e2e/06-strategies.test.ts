@@ -71,7 +71,8 @@ settle_s: 0
     assert.match(by('hybrid-timeout').postcopy_switch_reason ?? '', /^(timeout|no-progress)$/);
     assert.equal(by('hybrid').migrate_flags, '--live --persistent --postcopy --postcopy-after-precopy');
     assert.ok(num(by('auto-converge'), 'max_throttle_pct')! > 0, 'auto-converge throttled the guest');
-    assert.ok(num(by('xbzrle'), 'xbzrle_pages')! > 0 && num(by('xbzrle'), 'xbzrle_cache_bytes') === 64 * 2 ** 20, 'xbzrle encoded pages in a 64 MiB cache');
+    const xb = by('xbzrle');
+    assert.ok(num(xb, 'xbzrle_pages')! > 0 && num(xb, 'xbzrle_cache_bytes') === 64 * 2 ** 20, `xbzrle encoded ${xb.xbzrle_pages} pages in a ${xb.xbzrle_cache_bytes}-byte cache (${xb.status}, ${xb.stats_format}, ${xb.total_time_ms} ms, ${xb.iterations} iterations)`);
     assert.equal(num(by('multifd'), 'migration_connections'), 5, 'multifd: the main channel and 4 more');
     assert.equal(num(by('precopy'), 'migration_connections'), 1);
     for (const label of ['precopy', 'auto-converge', 'xbzrle', 'multifd']) {

@@ -38,6 +38,7 @@ describe('service probe, report and recommendation on the lab', { skip }, () => 
         'settle_s: 0',
         'timeout: {seconds: 60}',
         'probe: {rate_hz: 50, timeout_ms: 100, before_s: 1, after_s: 1}',
+        'link_probe: {seconds: 0.5}', // for the report's link-floor chart
       ].join('\n'),
     );
     const { rows } = await runToEnd(exp, out, { extra: ['--quiet'] });
@@ -93,7 +94,10 @@ describe('service probe, report and recommendation on the lab', { skip }, () => 
         }),
       );
       assert.deepEqual(requests, [], 'the report fetches nothing');
-      assert.ok(charts.length >= 8, `${charts.length} charts`);
+      assert.ok(charts.length >= 11, `${charts.length} charts`);
+      for (const title of ['Where the time went', "Total time against the link's floor", 'What the migration cost the hosts']) {
+        assert.ok(charts.some((c) => c.title.startsWith(title)), `no chart "${title}" among ${charts.map((c) => c.title).join(' | ')}`);
+      }
       for (const c of charts) {
         assert.equal(c.noData, false, `a chart without data: ${c.title}`);
         assert.ok(c.width > 100 && c.height > 80, `chart ${c.title} is drawn ${c.width}x${c.height}`);

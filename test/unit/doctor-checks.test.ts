@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { freeMemoryCheck, migrationAddressCheck, userfaultfdCheck } from '../../src/doctor/doctor.js';
+import { measurementChecks, versionOf } from '../../src/doctor/measurement-checks.js';
 import { firstFailure } from '../../src/doctor/report.js';
 
 test('userfaultfd: QEMU as root or unprivileged userfaultfd passes; otherwise a fail with the sysctl', () => {
@@ -39,4 +40,17 @@ test('run stops on the first failed check: its problem and fix, and how many mor
   assert.equal(f?.problem, 'B: free memory: 1024 MiB available, the guest needs 1190 MiB here');
   assert.equal(f?.fix, 'free memory on this host or use a smaller guest (2 more problems: run `migbench doctor`)');
   assert.equal(firstFailure([userfaultfdCheck('A', 'root', '0')]), undefined);
+});
+
+test('measurement checks: which columns beside libvirt\'s stay empty on old hosts, as warnings', () => {
+  const lab = measurementChecks('A', { daemon: '9.0.0', library: '9.0.0', hypervisor: 'QEMU 10.0.2' }, { qmp: true, dirtyRate: true });
+  assert.deepEqual(lab.map((c) => c.status), ['pass', 'pass']);
+  const old = measurementChecks('A', { daemon: '6.0.0', library: '6.0.0', hypervisor: 'QEMU 4.2.1' }, { qmp: true, dirtyRate: true });
+  assert.deepEqual(old.map((c) => [c.check, c.status]), [['QEMU counters', 'warn'], ['dirty rate', 'warn']]);
+  assert.match(old[0]!.detail, /QEMU 4.2.1 has no per-phase byte counters: precopy_bytes/);
+  assert.match(old[1]!.fix!, /libvirt 7.2 and QEMU 5.2/);
+  assert.equal(measurementChecks('A', { daemon: '8.0.0', library: undefined, hypervisor: 'QEMU 6.2.0' }, { qmp: false, dirtyRate: true })[0]!.status, 'pass', 'QEMU 6.2 can calculate a dirty rate');
+  assert.deepEqual(measurementChecks('A', { daemon: '9.0.0', library: undefined, hypervisor: undefined }, { qmp: false, dirtyRate: false }), []);
+  assert.deepEqual(versionOf('QEMU 10.0.2'), [10, 0, 2]);
+  assert.equal(versionOf('unknown'), undefined);
 });

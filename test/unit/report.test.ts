@@ -6,7 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, welch } from '../../src/report/stats.js';
+import { costSection } from '../../src/report/cost.js';
 import { recommend } from '../../src/report/recommend.js';
+import { summarize } from '../../src/report/summary.js';
 import { readTrials, type TrialRow } from '../../src/results/read-trials.js';
 import { migbench } from '../support/cli.js';
 import { checkSummaryAgainstTrials, close } from '../support/summary-check.js';
@@ -86,6 +88,26 @@ test('report.html is one self-contained file: every chart is an SVG with data, n
     assert.equal(timelines(html), 24, 'one timeline per cell by default');
     assert.equal((await migbench(['report', dir, '--quiet', '--timelines', 'all'])).code, 0);
     assert.equal(timelines(readFileSync(join(dir, 'report.html'), 'utf8')), 48, '--timelines all: one per trial');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('report: the time breakdown, the link floor and the CPU charts where trials measured them, left out where not', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'migbench-report-'));
+  try {
+    writeFileSync(join(dir, 'trials.csv'), syntheticCsv(16, 5));
+    const rows = readTrials(join(dir, 'trials.csv'));
+    assert.equal(costSection(summarize(rows.map((r) => ({ ...r, phase_precopy_ms: '', bound_total_ms: '', src_qemu_cpu_ms: '', dst_qemu_cpu_ms: '' })))), '', 'nothing measured: no section');
+    const phases = { phase_prepare_ms: '400', phase_setup_ms: '2', phase_precopy_ms: '600', phase_stop_copy_ms: '200', phase_postcopy_ms: '0', phase_finish_ms: '1500', wall_time_ms: '2702' };
+    const html = costSection(summarize(rows.map((r) => ({ ...r, ...phases, bound_total_ms: '300', src_qemu_cpu_ms: '800', dst_qemu_cpu_ms: '1500' }))));
+    for (const id of ['phases', 'total-vs-bound', 'qemu-cpu']) assert.match(html, new RegExp(`data-chart="${id}"`));
+    assert.doesNotMatch(html, /no-data/);
+    // six stacked segments per bar in the breakdown
+    const breakdown = html.slice(html.indexOf('data-chart="phases"'), html.indexOf('data-chart="total-vs-bound"'));
+    assert.ok((breakdown.match(/<rect/g) ?? []).length >= 5 * summarize(rows).length, 'the phases are drawn as segments');
+    const noLink = costSection(summarize(rows.map((r) => ({ ...r, ...phases, bound_total_ms: '' }))));
+    assert.doesNotMatch(noLink, /total-vs-bound/, 'no link measured: no floor chart');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

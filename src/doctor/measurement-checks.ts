@@ -1,0 +1,39 @@
+// What the hosts' libvirt and QEMU can measure beside the job statistics: a warning names the columns that will
+// stay empty, never a failure (the migrations still run).
+import type { VirshVersions } from '../libvirt/virsh.js';
+import { pass, warn, type Check } from './check.js';
+
+/** "9.0.0", "QEMU 10.0.2" → [9, 0, 0] / [10, 0, 2]; undefined when there is no version in it. */
+export function versionOf(text: string | undefined): number[] | undefined {
+  const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(text ?? '');
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
+}
+
+function atLeast(v: number[] | undefined, major: number, minor: number): boolean | undefined {
+  if (!v) return undefined;
+  return v[0]! > major || (v[0] === major && v[1]! >= minor);
+}
+
+export interface Wanted {
+  /** Experiment `qmp`: QEMU's byte counters per phase. */
+  readonly qmp: boolean;
+  /** A load with `dirty_rate_calc` on. */
+  readonly dirtyRate: boolean;
+}
+
+export function measurementChecks(host: string, versions: VirshVersions, want: Wanted): Check[] {
+  const libvirt = versionOf(versions.daemon ?? versions.library);
+  const qemu = /qemu/i.test(versions.hypervisor ?? '') ? versionOf(versions.hypervisor) : undefined;
+  const out: Check[] = [];
+  if (want.qmp) {
+    const ok = atLeast(qemu, 7, 0);
+    if (ok) out.push(pass(host, 'QEMU counters', 'query-migrate has precopy, downtime and postcopy bytes (QEMU ≥ 7.0)'));
+    else out.push(warn(host, 'QEMU counters', ok === false ? `${versions.hypervisor} has no per-phase byte counters: precopy_bytes, downtime_bytes, postcopy_bytes stay empty` : `hypervisor version unknown (${versions.hypervisor ?? 'none'}): the per-phase byte columns may stay empty`, 'QEMU 7.0 or newer fills them; `qmp: false` in the experiment stops asking'));
+  }
+  if (want.dirtyRate) {
+    const ok = atLeast(libvirt, 7, 2) && atLeast(qemu, 5, 2);
+    if (ok) out.push(pass(host, 'dirty rate', 'virsh domdirtyrate-calc (libvirt ≥ 7.2, QEMU ≥ 5.2)'));
+    else out.push(warn(host, 'dirty rate', `libvirt ${versions.daemon ?? versions.library ?? '?'}, ${versions.hypervisor ?? 'hypervisor ?'}: dirty_rate_calc_mib_s stays empty`, 'libvirt 7.2 and QEMU 5.2 or newer measure it; `dirty_rate_calc: false` skips it'));
+  }
+  return out;
+}

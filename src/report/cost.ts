@@ -1,0 +1,73 @@
+// report.html beside libvirt's figures: where the wall time went (the six phases stacked), the measured total
+// against the link's floor, and what each QEMU spent in CPU. A chart is left out when no trial has its data.
+import { cellName } from '../plan/cell.js';
+import { barChart } from './svg/bars.js';
+import type { SummaryCell } from './summary.js';
+
+const PHASES = [
+  ['phase_prepare_ms', 'prepare'],
+  ['phase_setup_ms', 'setup'],
+  ['phase_precopy_ms', 'pre-copy'],
+  ['phase_stop_copy_ms', 'stop-and-copy'],
+  ['phase_postcopy_ms', 'post-copy'],
+  ['phase_finish_ms', 'finish'],
+] as const;
+
+const mean = (c: SummaryCell, metric: string) => c.stats.get(metric)?.mean;
+const has = (cells: readonly SummaryCell[], metric: string) => cells.some((c) => (mean(c, metric) ?? 0) > 0);
+
+function phaseBars(cells: readonly SummaryCell[]): string {
+  return barChart({
+    id: 'phases',
+    title: 'Where the time went: the wall time of virsh migrate in six phases',
+    caption: "Means over completed trials, per cell and strategy. Prepare: connecting and starting the destination's QEMU; setup: QEMU's; pre-copy: the guest running on the source; stop-and-copy: paused on both; post-copy: running on the destination while pages are pulled; finish: libvirt's finish and confirm steps. The six sum to the wall time.",
+    yLabel: 'ms',
+    series: PHASES.map(([, label]) => label),
+    stacked: true,
+    groups: cells.map((c) => ({ name: cellName(c, ' · '), bars: PHASES.map(([metric, label]) => ({ series: label, value: mean(c, metric) })) })),
+  });
+}
+
+function boundBars(cells: readonly SummaryCell[]): string {
+  return barChart({
+    id: 'total-vs-bound',
+    title: "Total time against the link's floor",
+    caption: "Means over completed trials: libvirt's total time, and bound_total_ms — the guest's non-zero RAM sent once at the link throughput migbench measured along the migration path (link_mib_s). The gap is what re-sent pages, set-up and round trips cost.",
+    yLabel: 'ms',
+    series: ['total time', 'link floor'],
+    groups: cells.map((c) => ({
+      name: cellName(c, ' · '),
+      bars: [
+        { series: 'total time', value: mean(c, 'total_time_ms') },
+        { series: 'link floor', value: mean(c, 'bound_total_ms') },
+      ],
+    })),
+  });
+}
+
+function cpuBars(cells: readonly SummaryCell[]): string {
+  return barChart({
+    id: 'qemu-cpu',
+    title: 'What the migration cost the hosts: CPU time of each QEMU',
+    caption: "Means over completed trials: CPU time (user + system, every thread) of the source's QEMU from just before virsh migrate until it exited, and of the destination's QEMU over its life, from /proc/PID/stat.",
+    yLabel: 'ms',
+    series: ['source QEMU', 'destination QEMU'],
+    groups: cells.map((c) => ({
+      name: cellName(c, ' · '),
+      bars: [
+        { series: 'source QEMU', value: mean(c, 'src_qemu_cpu_ms') },
+        { series: 'destination QEMU', value: mean(c, 'dst_qemu_cpu_ms') },
+      ],
+    })),
+  });
+}
+
+/** The section's HTML, or '' when no trial measured any of it (older sweeps, `link_probe: false`…). */
+export function costSection(cells: readonly SummaryCell[]): string {
+  const charts = [
+    has(cells, 'wall_time_ms') && PHASES.some(([m]) => has(cells, m)) ? phaseBars(cells) : '',
+    has(cells, 'bound_total_ms') ? boundBars(cells) : '',
+    has(cells, 'src_qemu_cpu_ms') || has(cells, 'dst_qemu_cpu_ms') ? cpuBars(cells) : '',
+  ].filter((c) => c !== '');
+  return charts.length ? `<h2>Where the time went, the link's floor, the cost</h2>\n${charts.join('\n')}` : '';
+}
