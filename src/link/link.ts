@@ -1,11 +1,9 @@
 // The link along the migration path, as the migration would use it: round trip and throughput from the source to
 // the destination's migration address, through the delay in force (link-probe.py on both hosts).
-import { setTimeout as sleep } from 'node:timers/promises';
-import { readAsset } from '../assets.js';
 import type { HostSpec } from '../config/hosts.js';
 import type { ActiveDelay } from '../delay/delay.js';
 import { errorMessage, RuntimeError } from '../errors.js';
-import { run, upload, type Host } from '../remote/host.js';
+import { run, untilReady, type Host } from '../remote/host.js';
 
 export interface LinkMeasure {
   /** Median of the one-byte round trips, ms. */
@@ -23,13 +21,6 @@ export interface LinkPath {
   readonly port: number;
 }
 
-export async function uploadLinkProbe(host: Host, workDir: string): Promise<string> {
-  const path = `${workDir}/link-probe.py`;
-  await run(host, ['mkdir', '-p', workDir]);
-  await upload(host, path, readAsset('link/link-probe.py'));
-  return path;
-}
-
 export function parseLinkResult(stdout: string): LinkMeasure {
   const m = /^result rtt_ms=([\d.]+) rtt_min_ms=[\d.]+ bytes=(\d+) secs=([\d.]+)$/m.exec(stdout);
   if (!m) throw new RuntimeError(`the link probe printed no result: ${stdout.trim().slice(0, 200) || '(nothing)'}`, 'check python3 on both hosts; set link_probe: false to go without');
@@ -41,22 +32,15 @@ export function parseLinkResult(stdout: string): LinkMeasure {
 
 export async function measureLink(source: Host, sourceScript: string, destination: Host, destinationScript: string, path: LinkPath, seconds: number): Promise<LinkMeasure> {
   let listening = false;
-  let ended: string | undefined;
   const sink = destination.start(['python3', destinationScript, 'sink', path.sinkHost, String(path.port)], {
     onLine: (l) => {
       if (l.startsWith('listening ')) listening = true;
     },
   });
-  sink.done.then(
-    (r) => (ended = r.stderr.trim().split('\n').at(-1) || `exit ${r.code}`),
-    (err: unknown) => (ended = errorMessage(err)),
-  );
   try {
-    for (let waited = 0; !listening; waited += 20) {
-      if (ended !== undefined && !listening) throw new RuntimeError(`${destination.name}: the link probe could not listen on ${path.sinkHost}:${path.port}: ${ended}`, 'free that port (delay.proxy_port) on the host, or check its python3');
-      if (waited > 10_000) throw new RuntimeError(`${destination.name}: the link probe did not listen on ${path.sinkHost}:${path.port} within 10 s`, 'free that port (delay.proxy_port) on the host');
-      await sleep(20);
-    }
+    const started = await untilReady(sink, () => listening, 10_000);
+    if (started === 'timeout') throw new RuntimeError(`${destination.name}: the link probe did not listen on ${path.sinkHost}:${path.port} within 10 s`, 'free that port (delay.proxy_port) on the host');
+    if (started !== 'ready') throw new RuntimeError(`${destination.name}: the link probe could not listen on ${path.sinkHost}:${path.port}: ${started.ended}`, 'free that port (delay.proxy_port) on the host, or check its python3');
     const out = await run(source, ['python3', sourceScript, 'send', path.connectHost, String(path.port), String(seconds), '10'], { timeoutMs: (seconds + 60) * 1000 });
     return parseLinkResult(out);
   } catch (err) {

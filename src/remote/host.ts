@@ -1,6 +1,9 @@
 // A Host runs commands given as argument lists. SshHost is the real one; commands never pass through
 // string concatenation (quote.ts turns the list into a command line).
-import { firstLine, RuntimeError } from '../errors.js';
+import { basename } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readAsset } from '../assets.js';
+import { errorMessage, firstLine, RuntimeError } from '../errors.js';
 
 export interface ExecOptions {
   /** Reject after this long (default: the host's command timeout). The remote command is not waited for. */
@@ -95,4 +98,29 @@ export async function hasProgram(host: Host, program: string): Promise<boolean> 
 /** Writes `text` to `path` on the host (its folder must exist). */
 export async function upload(host: Host, path: string, text: string): Promise<void> {
   await run(host, ['sh', '-c', 'cat > "$1"', 'upload', path], { stdin: text });
+}
+
+/** One of migbench's helper files (src/RELATIVE) written into `workDir` on the host; returns its path there. */
+export async function uploadAsset(host: Host, workDir: string, relative: string): Promise<string> {
+  const path = `${workDir}/${basename(relative)}`;
+  await run(host, ['mkdir', '-p', workDir]);
+  await upload(host, path, readAsset(relative));
+  return path;
+}
+
+/**
+ * Waits until `ready()` (a helper printed that it listens): `ready`, `timeout` after `timeoutMs`, or how the
+ * process ended first (the last line of its stderr, or its exit code).
+ */
+export async function untilReady(proc: RemoteProcess, ready: () => boolean, timeoutMs: number): Promise<'ready' | 'timeout' | { ended: string }> {
+  let ended: string | undefined;
+  proc.done.then(
+    (r) => (ended = r.stderr.trim().split('\n').at(-1) || `exit ${r.code}`),
+    (err: unknown) => (ended = errorMessage(err)),
+  );
+  for (const until = Date.now() + timeoutMs; !ready(); await sleep(20)) {
+    if (ended !== undefined) return { ended };
+    if (Date.now() > until) return 'timeout';
+  }
+  return 'ready';
 }

@@ -16,51 +16,52 @@ const PHASES = [
 const mean = (c: SummaryCell, metric: string) => c.stats.get(metric)?.mean;
 const has = (cells: readonly SummaryCell[], metric: string) => cells.some((c) => (mean(c, metric) ?? 0) > 0);
 
-function phaseBars(cells: readonly SummaryCell[]): string {
+/** Per cell, the mean of each metric as a bar (side by side, or stacked into one). */
+function meanBars(id: string, title: string, caption: string, cells: readonly SummaryCell[], metrics: ReadonlyArray<readonly [string, string]>, stacked = false): string {
   return barChart({
-    id: 'phases',
-    title: 'Where the time went: the wall time of virsh migrate in six phases',
-    caption: "Means over completed trials, per cell and strategy. Prepare: connecting and starting the destination's QEMU; setup: QEMU's; pre-copy: the guest running on the source; stop-and-copy: paused on both; post-copy: running on the destination while pages are pulled; finish: libvirt's finish and confirm steps. The six sum to the wall time.",
+    id,
+    title,
+    caption,
     yLabel: 'ms',
-    series: PHASES.map(([, label]) => label),
-    stacked: true,
-    groups: cells.map((c) => ({ name: cellName(c, ' · '), bars: PHASES.map(([metric, label]) => ({ series: label, value: mean(c, metric) })) })),
+    series: metrics.map(([, label]) => label),
+    stacked,
+    groups: cells.map((c) => ({ name: cellName(c, ' · '), bars: metrics.map(([metric, label]) => ({ series: label, value: mean(c, metric) })) })),
   });
 }
 
-function boundBars(cells: readonly SummaryCell[]): string {
-  return barChart({
-    id: 'total-vs-bound',
-    title: "Total time against the link's floor",
-    caption: "Means over completed trials: libvirt's total time, and bound_total_ms — the guest's non-zero RAM sent once at the link throughput migbench measured along the migration path (link_mib_s). The gap is what re-sent pages, set-up and round trips cost.",
-    yLabel: 'ms',
-    series: ['total time', 'link floor'],
-    groups: cells.map((c) => ({
-      name: cellName(c, ' · '),
-      bars: [
-        { series: 'total time', value: mean(c, 'total_time_ms') },
-        { series: 'link floor', value: mean(c, 'bound_total_ms') },
-      ],
-    })),
-  });
-}
+const phaseBars = (cells: readonly SummaryCell[]) =>
+  meanBars(
+    'phases',
+    'Where the time went: the wall time of virsh migrate in six phases',
+    "Means over completed trials, per cell and strategy. Prepare: connecting and starting the destination's QEMU; setup: QEMU's; pre-copy: the guest running on the source; stop-and-copy: paused on both; post-copy: running on the destination while pages are pulled; finish: libvirt's finish and confirm steps. The six sum to the wall time.",
+    cells,
+    PHASES,
+    true,
+  );
 
-function cpuBars(cells: readonly SummaryCell[]): string {
-  return barChart({
-    id: 'qemu-cpu',
-    title: 'What the migration cost the hosts: CPU time of each QEMU',
-    caption: "Means over completed trials: CPU time (user + system, every thread) of the source's QEMU from just before virsh migrate until it exited, and of the destination's QEMU over its life, from /proc/PID/stat.",
-    yLabel: 'ms',
-    series: ['source QEMU', 'destination QEMU'],
-    groups: cells.map((c) => ({
-      name: cellName(c, ' · '),
-      bars: [
-        { series: 'source QEMU', value: mean(c, 'src_qemu_cpu_ms') },
-        { series: 'destination QEMU', value: mean(c, 'dst_qemu_cpu_ms') },
-      ],
-    })),
-  });
-}
+const boundBars = (cells: readonly SummaryCell[]) =>
+  meanBars(
+    'total-vs-bound',
+    "Total time against the link's floor",
+    "Means over completed trials: libvirt's total time, and bound_total_ms — the guest's non-zero RAM sent once at the link throughput migbench measured along the migration path (link_mib_s). The gap is what re-sent pages, set-up and round trips cost.",
+    cells,
+    [
+      ['total_time_ms', 'total time'],
+      ['bound_total_ms', 'link floor'],
+    ],
+  );
+
+const cpuBars = (cells: readonly SummaryCell[]) =>
+  meanBars(
+    'qemu-cpu',
+    'What the migration cost the hosts: CPU time of each QEMU',
+    "Means over completed trials: CPU time (user + system, every thread) of the source's QEMU from just before virsh migrate until it exited, and of the destination's QEMU over its life, from /proc/PID/stat.",
+    cells,
+    [
+      ['src_qemu_cpu_ms', 'source QEMU'],
+      ['dst_qemu_cpu_ms', 'destination QEMU'],
+    ],
+  );
 
 /** The section's HTML, or '' when no trial measured any of it (older sweeps, `link_probe: false`…). */
 export function costSection(cells: readonly SummaryCell[]): string {

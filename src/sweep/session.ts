@@ -4,8 +4,7 @@
 import type { Experiment } from '../config/experiment.js';
 import type { Hosts } from '../config/hosts.js';
 import { InputError, RuntimeError } from '../errors.js';
-import { uploadRelay } from '../delay/proxy.js';
-import { uploadLinkProbe, type LinkMeasure } from '../link/link.js';
+import type { LinkMeasure } from '../link/link.js';
 import { runDoctor } from '../doctor/doctor.js';
 import { firstFailure } from '../doctor/report.js';
 import type { Journal } from '../guard/journal.js';
@@ -14,7 +13,7 @@ import { measureClockOffset } from '../libvirt/clock.js';
 import { EventStream } from '../libvirt/events.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import type { Logger } from '../log/logger.js';
-import type { Host } from '../remote/host.js';
+import { uploadAsset, type Host } from '../remote/host.js';
 import type { SshHost } from '../remote/ssh.js';
 import type { GuestAccess, TrialContext } from '../trial/context.js';
 import { prepareWriter } from '../workload/writer.js';
@@ -185,8 +184,8 @@ async function provisionHelpers(pair: readonly LibvirtHost[], guards: HostGuards
   for (const h of pair) {
     const provision = async (host: Host) => {
       await work.add(host, () => h.remote);
-      if (want.relay) relayScripts.set(h.spec.name, await uploadRelay(host, work.dir));
-      if (want.link) linkScripts.set(h.spec.name, await uploadLinkProbe(host, work.dir));
+      if (want.relay) relayScripts.set(h.spec.name, await uploadAsset(host, work.dir, 'delay/delay-relay.py'));
+      if (want.link) linkScripts.set(h.spec.name, await uploadAsset(host, work.dir, 'link/link-probe.py'));
     };
     guards.provisions.set(h.spec.name, provision);
     await provision(h.remote);

@@ -161,7 +161,7 @@ async function linkOf(ctx: TrialContext, trial: Trial, source: LibvirtHost, dest
       ctx.log.info({ link: key, rttMs: known.rttMs, mibS: Math.round(known.mibS * 10) / 10 }, 'link measured');
     } catch (err) {
       known = errorMessage(err);
-      ctx.log.warn({ link: key, error: known }, 'link measurement failed; link_rtt_ms and link_mib_s stay empty');
+      ctx.log.warn({ link: key, error: known }, 'link measurement failed; the link columns (link_rtt_ms, link_mib_s, bound_total_ms, transfer_efficiency) stay empty');
     }
     ctx.links.set(key, known);
     raw.link = { key, path, ...(typeof known === 'string' ? { error: known } : known) };
