@@ -13,7 +13,7 @@ import { hasProgram, type Host } from '../remote/host.js';
 import type { SshHost } from '../remote/ssh.js';
 import { fail, failOf, pass, warn, type Check } from './check.js';
 import { emulatorOf, qemuMigrationCapabilities } from './qemu-caps.js';
-import { measurementChecks } from './measurement-checks.js';
+import { blocktimeCheck, measurementChecks } from './measurement-checks.js';
 
 /** QEMU migration capability each feature needs. */
 function qemuNeeds(s: Strategy): string[] {
@@ -76,6 +76,7 @@ export async function runDoctor(hosts: Hosts, opts: DoctorOptions = {}): Promise
       checks.push(...delay.rows);
       delayMethod = delay.method;
       checks.push(...(await pairChecks(pair, hosts.domain)));
+      if ((opts.experiment?.qmp ?? true) && strategies.some((s) => s.postcopy !== 'none')) checks.push(await domainBlocktimeCheck(pair, hosts.domain));
     }
     if (hosts.guest && (opts.experiment === undefined || opts.experiment.loads.some((l) => l.kind === 'writer'))) {
       checks.push(...(await guestChecks(hosts, pair)));
@@ -93,6 +94,14 @@ async function delayChecks(pair: readonly [LibvirtHost, LibvirtHost], e: Experim
   const findings = await Promise.all(pair.map((h, i) => findDelaySupport(h.remote, h.spec.netemInterface, pair[1 - i]!.spec.address)));
   const { method, rows } = decideDelayMethod(e?.delay.method ?? 'auto', findings);
   return { rows, method };
+}
+
+async function domainBlocktimeCheck(pair: readonly LibvirtHost[], domain: string): Promise<Check> {
+  for (const h of pair) {
+    const xml = await h.virsh.run(['dumpxml', `--domain=${domain}`]).catch(() => undefined);
+    if (xml) return blocktimeCheck(h.spec.name, xml);
+  }
+  return blocktimeCheck(pair[0]!.spec.name, undefined);
 }
 
 async function ramOf(pair: readonly LibvirtHost[], domain: string): Promise<number | undefined> {

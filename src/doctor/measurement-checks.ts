@@ -1,5 +1,6 @@
 // What the hosts' libvirt and QEMU can measure beside the job statistics: a warning names the columns that will
 // stay empty, never a failure (the migrations still run).
+import { ownQmpSocket, QMP_SOCKET_FIX } from '../libvirt/blocktime.js';
 import type { VirshVersions } from '../libvirt/virsh.js';
 import { pass, warn, type Check } from './check.js';
 
@@ -36,4 +37,11 @@ export function measurementChecks(host: string, versions: VirshVersions, want: W
     else out.push(warn(host, 'dirty rate', `libvirt ${versions.daemon ?? versions.library ?? '?'}, ${versions.hypervisor ?? 'hypervisor ?'}: dirty_rate_calc_mib_s stays empty`, 'libvirt 7.2 and QEMU 5.2 or newer measure it; `dirty_rate_calc: false` skips it'));
   }
   return out;
+}
+
+/** Post-copy blocktime needs a QMP socket of migbench's own in the domain XML (libvirt holds the destination's monitor). */
+export function blocktimeCheck(host: string, domainXml: string | undefined): Check {
+  const socket = domainXml === undefined ? undefined : ownQmpSocket(domainXml);
+  if (socket) return pass(host, 'post-copy blocktime', `the domain's own QMP socket ${socket}: postcopy_blocktime_ms is measured`);
+  return warn(host, 'post-copy blocktime', domainXml === undefined ? "the domain's XML could not be read: postcopy_blocktime_ms may stay empty" : "the domain XML has no QMP socket of migbench's own: postcopy_blocktime_ms stays empty", QMP_SOCKET_FIX);
 }

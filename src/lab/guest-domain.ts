@@ -1,5 +1,6 @@
 // The lab guest's libvirt domain: TCG, no disk, one NIC on the host's br0 with a fixed MAC and address, and a
-// second, two-queue NIC without an address: a multi-queue interface (root mq) for the tests of migbench's netem code.
+// second, two-queue NIC without an address: a multi-queue interface (root mq) for the tests of migbench's netem code;
+// and a QMP socket of migbench's own.
 import { GUEST_NAME, type LabLayout } from './layout.js';
 
 function xml(s: string): string {
@@ -8,7 +9,7 @@ function xml(s: string): string {
 
 export function guestDomainXml(layout: LabLayout, kernel: string, initrd: string): string {
   const serial = xml(layout.serialLog);
-  return `<domain type='qemu'>
+  return `<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
   <name>${GUEST_NAME}</name>
   <memory unit='MiB'>${layout.settings.guestMemoryMiB}</memory>
   <vcpu>1</vcpu>
@@ -45,6 +46,11 @@ export function guestDomainXml(layout: LabLayout, kernel: string, initrd: string
     </interface>
     <memballoon model='none'/>
   </devices>
+  <!-- a QMP monitor of migbench's own beside libvirt's: post-copy blocktime on the destination (docs/measuring.md) -->
+  <qemu:commandline>
+    <qemu:arg value='-qmp'/>
+    <qemu:arg value='unix:/run/migbench-qmp-${GUEST_NAME}.sock,server=on,wait=off'/>
+  </qemu:commandline>
 </domain>
 `;
 }

@@ -1,5 +1,5 @@
 // report.html beside libvirt's figures: where the wall time went (the six phases stacked), the measured total
-// against the link's floor, and what each QEMU spent in CPU. A chart is left out when no trial has its data.
+// against the link's floor, what each QEMU spent in CPU, and post-copy's stall as QEMU, the guest and a client saw it. A chart is left out when no trial has its data.
 import { cellName } from '../plan/cell.js';
 import { barChart } from './svg/bars.js';
 import type { SummaryCell } from './summary.js';
@@ -63,12 +63,26 @@ const cpuBars = (cells: readonly SummaryCell[]) =>
     ],
   );
 
+const stallBars = (cells: readonly SummaryCell[]) =>
+  meanBars(
+    'postcopy-stall',
+    "Post-copy's stall in three views: the hypervisor's, the guest's, the client's",
+    "Means over completed post-copy trials: QEMU's blocktime (every vCPU blocked on a page still on the source, counted by the destination's QEMU), the longest gap between memwriter's progress lines (the guest's own clock), and the service probe's longest outage (a client's view). Blocktime counts only the post-copy phase; the other two include the switch-over pause.",
+    cells.filter((c) => mean(c, 'postcopy_blocktime_ms') !== undefined),
+    [
+      ['postcopy_blocktime_ms', 'QEMU blocktime'],
+      ['guest_max_gap_ms', 'guest gap'],
+      ['probe_outage_ms', 'probe outage'],
+    ],
+  );
+
 /** The section's HTML, or '' when no trial measured any of it (older sweeps, `link_probe: false`…). */
 export function costSection(cells: readonly SummaryCell[]): string {
   const charts = [
     has(cells, 'wall_time_ms') && PHASES.some(([m]) => has(cells, m)) ? phaseBars(cells) : '',
     has(cells, 'bound_total_ms') ? boundBars(cells) : '',
     has(cells, 'src_qemu_cpu_ms') || has(cells, 'dst_qemu_cpu_ms') ? cpuBars(cells) : '',
+    cells.some((c) => mean(c, 'postcopy_blocktime_ms') !== undefined) ? stallBars(cells) : '',
   ].filter((c) => c !== '');
   return charts.length ? `<h2>Where the time went, the link's floor, the cost</h2>\n${charts.join('\n')}` : '';
 }

@@ -4,6 +4,7 @@ import type { DirtyRate } from '../libvirt/dirty-rate.js';
 import type { JobInfo } from '../libvirt/jobinfo.js';
 import type { Phases } from '../libvirt/phases.js';
 import type { LinkMeasure } from '../link/link.js';
+import type { Blocktime } from '../libvirt/blocktime.js';
 import type { QmpCounters } from '../libvirt/qmp-migrate.js';
 import type { Trial } from '../plan/trial.js';
 import type { ProbeReport } from '../probe/analysis.js';
@@ -48,6 +49,8 @@ export interface TrialRecord {
   readonly link?: LinkMeasure | undefined;
   /** QEMU's own byte counters per phase (query-migrate on the source; experiment `qmp`). */
   readonly qmp?: QmpCounters | undefined;
+  /** Post-copy's vCPU blocktime as the destination's QEMU measured it (the domain's own QMP socket). */
+  readonly blocktime?: Blocktime | undefined;
   /** What the migration cost: QEMU CPU time on each host over it (ms), the guest load's rate against its warm-up (%). */
   readonly cost?: { readonly sourceCpuMs: number | undefined; readonly destinationCpuMs: number | undefined; readonly loadRateDuringPct: number | undefined };
   /** Where the wall time went (completed trials whose instants were all seen). */

@@ -9,13 +9,14 @@ import { runDoctor } from '../doctor/doctor.js';
 import { firstFailure } from '../doctor/report.js';
 import type { Journal } from '../guard/journal.js';
 import { Teardown } from '../guard/teardown.js';
+import { ownQmpSocket, QMP_SOCKET_FIX } from '../libvirt/blocktime.js';
 import { measureClockOffset } from '../libvirt/clock.js';
 import { EventStream } from '../libvirt/events.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import type { Logger } from '../log/logger.js';
 import { uploadAsset, type Host } from '../remote/host.js';
 import type { SshHost } from '../remote/ssh.js';
-import type { GuestAccess, TrialContext } from '../trial/context.js';
+import type { GuestAccess, QmpSocket, TrialContext } from '../trial/context.js';
 import { prepareWriter } from '../workload/writer.js';
 import { type ClaimedPair, claimPair, connectGuest, type HostGuards } from './claim.js';
 
@@ -27,6 +28,8 @@ export interface Session {
   readonly delayMethod: 'netem' | 'proxy';
   readonly relayScripts: ReadonlyMap<string, string>;
   readonly linkScripts: ReadonlyMap<string, string>;
+  /** The domain's own QMP socket and each host's client for it (post-copy blocktime), when the domain XML has one. */
+  readonly qmpSocket: QmpSocket | undefined;
   /** The links measured so far, by path and delay (a measure, or why it failed). */
   readonly links: Map<string, LinkMeasure | string>;
   readonly guest: GuestAccess | undefined;
@@ -71,7 +74,8 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
 
     const work = new WorkDirs(workDir(opts.sweepId), journal, teardown);
     const delayed = experiment.delays_ms.some((d) => d > 0);
-    const { relayScripts, linkScripts } = await provisionHelpers(pair, guards, work, { relay: delayed && delayMethod === 'proxy', link: experiment.link_probe !== false });
+    const socket = await blocktimeSocket(claimed.runningOn, hosts.domain, experiment, facts, log);
+    const { relayScripts, linkScripts, qmpScripts } = await provisionHelpers(pair, guards, work, { relay: delayed && delayMethod === 'proxy', link: experiment.link_probe !== false, qmp: socket !== undefined });
     const needsGuest = experiment.loads.some((l) => l.kind === 'writer');
     const guest = needsGuest ? await provisionGuest(hosts, claimed, work, teardown, log) : undefined;
     const cleaned = [...claimed.cleaned, ...(guest?.cleaned ?? [])];
@@ -96,6 +100,7 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
       delayMethod,
       relayScripts,
       linkScripts,
+      qmpSocket: socket === undefined ? undefined : { path: socket, scripts: qmpScripts },
       links: new Map(),
       get guest() {
         return guest?.access;
@@ -176,21 +181,35 @@ class WorkDirs {
   }
 }
 
-/** The helpers a sweep uploads to both hosts: the delay relay, the link probe (again whenever a host's guard is replaced). */
-async function provisionHelpers(pair: readonly LibvirtHost[], guards: HostGuards, work: WorkDirs, want: { relay: boolean; link: boolean }) {
+/** The helpers a sweep uploads to both hosts: the delay relay, the link probe, the QMP client (again whenever a host's guard is replaced). */
+async function provisionHelpers(pair: readonly LibvirtHost[], guards: HostGuards, work: WorkDirs, want: { relay: boolean; link: boolean; qmp: boolean }) {
   const relayScripts = new Map<string, string>();
   const linkScripts = new Map<string, string>();
-  if (!want.relay && !want.link) return { relayScripts, linkScripts };
+  const qmpScripts = new Map<string, string>();
+  if (!want.relay && !want.link && !want.qmp) return { relayScripts, linkScripts, qmpScripts };
   for (const h of pair) {
     const provision = async (host: Host) => {
       await work.add(host, () => h.remote);
       if (want.relay) relayScripts.set(h.spec.name, await uploadAsset(host, work.dir, 'delay/delay-relay.py'));
       if (want.link) linkScripts.set(h.spec.name, await uploadAsset(host, work.dir, 'link/link-probe.py'));
+      if (want.qmp) qmpScripts.set(h.spec.name, await uploadAsset(host, work.dir, 'libvirt/qmp-socket.py'));
     };
     guards.provisions.set(h.spec.name, provision);
     await provision(h.remote);
   }
-  return { relayScripts, linkScripts };
+  return { relayScripts, linkScripts, qmpScripts };
+}
+
+/** The domain's own QMP socket, when post-copy blocktime is to be measured and the domain XML adds one; else why not. */
+async function blocktimeSocket(on: LibvirtHost, domain: string, experiment: Experiment, facts: Record<string, unknown>, log: Logger): Promise<string | undefined> {
+  if (!experiment.qmp || !experiment.strategies.some((s) => s.postcopy !== 'none')) return undefined;
+  const socket = ownQmpSocket(await on.virsh.run(['dumpxml', `--domain=${domain}`]));
+  if (socket) facts.qmpSocket = socket;
+  else {
+    facts.blocktime = `postcopy_blocktime_ms stays empty: the domain XML has no QMP socket of migbench's own; ${QMP_SOCKET_FIX}`;
+    log.warn({ fix: QMP_SOCKET_FIX }, 'post-copy blocktime not measured: the domain has no QMP socket of its own');
+  }
+  return socket;
 }
 
 interface ProvisionedGuest {
@@ -274,6 +293,7 @@ export function trialContext(s: Session, base: Pick<TrialContext, 'sweepId' | 'e
     delayMethod: s.delayMethod,
     relayScripts: s.relayScripts,
     linkScripts: s.linkScripts,
+    qmpSocket: s.qmpSocket,
     links: s.links,
     get guest() {
       return s.guest;

@@ -66,6 +66,7 @@ export function assembleRecord(p: TrialParts): TrialRecord {
     dirtyRate: p.dirtyRate,
     link: p.link,
     qmp: m ? qmpCounters(m.qmp, job?.stats.memory_processed) : undefined,
+    blocktime: typeof m?.blocktime === 'object' && p.verdict.status === 'completed' ? m.blocktime : undefined,
     cost: {
       sourceCpuMs: cpuOver(m?.qemuCpu.source, 'since-first'),
       destinationCpuMs: cpuOver(m?.qemuCpu.destination, 'whole-life'),

@@ -14,6 +14,12 @@ export interface GuestAccess {
   readonly writer: PreparedWriter | undefined;
 }
 
+/** A QMP socket of migbench's own in the domain (its path on every host) and each host's client for it. */
+export interface QmpSocket {
+  readonly path: string;
+  readonly scripts: ReadonlyMap<string, string>;
+}
+
 export interface TrialContext {
   readonly sweepId: string;
   readonly domain: string;
@@ -26,6 +32,8 @@ export interface TrialContext {
   readonly relayScripts: ReadonlyMap<string, string>;
   /** Host name → path of the uploaded link probe (experiment `link_probe`). */
   readonly linkScripts: ReadonlyMap<string, string>;
+  /** Post-copy blocktime through the domain's own QMP socket; undefined when not measured. */
+  readonly qmpSocket: QmpSocket | undefined;
   /** The links measured in this sweep, by source, destination and delay: a measure, or why it failed. */
   readonly links: Map<string, LinkMeasure | string>;
   readonly guest: GuestAccess | undefined;

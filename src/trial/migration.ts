@@ -2,6 +2,7 @@
 // job sampled all along, and the harness's deadline (virsh domjobabort) above everything.
 import { errorMessage } from '../errors.js';
 import type { ActiveDelay } from '../delay/delay.js';
+import { armBlocktime, readBlocktime, type Blocktime, type BlocktimeArm } from '../libvirt/blocktime.js';
 import { startJobSampler, type JobSample } from '../libvirt/job-sampler.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import { migrateArgs } from '../libvirt/migrate-args.js';
@@ -37,6 +38,8 @@ export interface MigrationOutcome {
   readonly samples: JobSample[];
   /** QEMU's query-migrate answers on the source (experiment `qmp`). */
   readonly qmp: readonly QmpMigrateSample[];
+  /** Post-copy's vCPU blocktime on the destination (the domain's own QMP socket), or why there is none. */
+  readonly blocktime: Blocktime | string | undefined;
   readonly raw: Record<string, unknown>;
 }
 
@@ -85,12 +88,14 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
   const qmpSampler = experiment.qmp ? startQmpSampler(source, domain, experiment.sample_hz) : undefined;
   log.info({ trial: trial.index, strategy: trial.strategy.label, load: trial.load.name, delayMs: trial.delayMs, from: source.spec.name, to: destination.spec.name }, 'migration started');
 
+  const arm = armDestination(ctx, trial, destination, t0);
   const job = startAbortable(ctx, trial, source, args, deadlineMs, raw);
-  const postcopySwitch = trial.strategy.postcopy === 'immediate' ? startPostcopySwitch(source, domain, t0, deadlineMs) : undefined;
+  const postcopySwitch = trial.strategy.postcopy === 'immediate' ? startPostcopySwitch(source, domain, t0, deadlineMs, arm && within(arm.settled, ARM_GATE_MS)) : undefined;
   const destinationEvents = ctx.events.get(destination.spec.name);
   const oneSided = trial.strategy.postcopy !== 'none' && destinationEvents ? watchForOneSidedBreak(destinationEvents, source, domain, commandStartedAt, job.ended, log) : undefined;
   let ran = await job.settled;
   oneSided?.stop();
+  const armed = await arm?.stop();
   const sw = await postcopySwitch?.finish();
   let recovery: PostcopyRecovery | undefined;
   if (trial.strategy.postcopy !== 'none') {
@@ -107,6 +112,8 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
     raw.jobMarkerError = errorMessage(err);
   });
   const [samples, qmp, [sourceCpu, destinationCpu]] = await Promise.all([watch.sampler.stop(), qmpSampler?.stop() ?? [], stopCpu()]);
+  const blocktime = armed && (ran.failure === undefined ? await blocktimeAfter(ctx, destination, armed) : undefined);
+  if (armed) raw.blocktime = { ...armed, ...(typeof blocktime === 'string' ? { error: blocktime } : blocktime) };
   return {
     startedAt,
     commandStartedAt,
@@ -122,8 +129,28 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
     qemuCpu: { source: sourceCpu, destination: destinationCpu },
     samples,
     qmp,
+    blocktime,
     raw,
   };
+}
+
+/** How long the `postcopy` strategy's switch waits for the destination to be armed for blocktime. */
+const ARM_GATE_MS = 5000;
+
+/** A post-copy strategy with the domain's own QMP socket: the destination armed for blocktime while libvirt prepares it. */
+function armDestination(ctx: TrialContext, trial: Trial, destination: LibvirtHost, t0: number): BlocktimeArm | undefined {
+  const script = ctx.qmpSocket?.scripts.get(destination.spec.name);
+  if (!ctx.qmpSocket || !script || trial.strategy.postcopy === 'none') return undefined;
+  return armBlocktime(destination.remote, script, ctx.qmpSocket.path, t0, harnessDeadlineMs(ctx.experiment.timeout) / 1000);
+}
+
+async function blocktimeAfter(ctx: TrialContext, destination: LibvirtHost, armed: { armedMs: number } | { error: string }): Promise<Blocktime | string> {
+  if ('error' in armed) return `not armed: ${armed.error}`;
+  return readBlocktime(destination.remote, ctx.qmpSocket!.scripts.get(destination.spec.name)!, ctx.qmpSocket!.path);
+}
+
+function within(p: Promise<unknown>, ms: number): Promise<unknown> {
+  return Promise.race([p, new Promise((resolve) => setTimeout(resolve, ms).unref())]);
 }
 
 /** What the sampler saw and did while the job ran: connections counted, the policy's post-copy switch. */

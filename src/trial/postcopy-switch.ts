@@ -22,20 +22,26 @@ export interface PostcopySwitch {
   finish(): Promise<{ switchMs: number | undefined; detail: string }>;
 }
 
-export function startPostcopySwitch(source: LibvirtHost, domain: string, t0: number, giveUpAfterMs: number): PostcopySwitch {
+/** Starts once `after` settles (the destination armed for blocktime, or gave up), so the switch never races it. */
+export function startPostcopySwitch(source: LibvirtHost, domain: string, t0: number, giveUpAfterMs: number, after?: Promise<unknown>): PostcopySwitch {
   let switchMs: number | undefined;
+  let stopped = false;
   const tries = Math.max(1, Math.ceil(giveUpAfterMs / TRY_INTERVAL_MS));
-  const loop: RemoteProcess = source.remote.start(
-    ['sh', '-c', SWITCH_LOOP, 'migbench-postcopy-switch', source.virsh.uri, domain, String(tries)],
-    {
-      onLine: (line) => {
-        if (line === 'switched') switchMs = performance.now() - t0;
-      },
-    },
+  const loop: Promise<RemoteProcess | undefined> = (after ?? Promise.resolve()).then(() =>
+    stopped
+      ? undefined
+      : source.remote.start(['sh', '-c', SWITCH_LOOP, 'migbench-postcopy-switch', source.virsh.uri, domain, String(tries)], {
+          onLine: (line) => {
+            if (line === 'switched') switchMs = performance.now() - t0;
+          },
+        }),
   );
   return {
     async finish() {
-      const res = await loop.stop().catch((err: unknown) => ({ stderr: String(err), code: null }));
+      stopped = true;
+      const proc = await loop;
+      if (!proc) return { switchMs, detail: 'not started: the job ended first' };
+      const res = await proc.stop().catch((err: unknown) => ({ stderr: String(err), code: null }));
       return { switchMs, detail: `exit ${res.code}: ${res.stderr.trim()}` };
     },
   };

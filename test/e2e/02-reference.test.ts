@@ -218,6 +218,24 @@ describe('the reference experiment on the lab', { skip }, () => {
       // switch comes before it (the sampler stops at the first post-copy answer)
       if (r.load !== 'idle' && r.strategy === 'precopy') assert.ok(num(r, 'pages_per_second')! > 0, `${what}: ${r.pages_per_second} pages/s`);
     }
+    // post-copy's vCPU stall as the destination's QEMU counted it (the lab domain's own QMP socket): inside the phase
+    // that pulls the pages, and not nothing when a writer touches pages still on the source
+    // biome-ignore lint/suspicious/noExplicitAny: parsed JSON of our own file, read field by field
+    const trialsOf = (d: string) => readFileSync(join(work, d, 'raw.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>).filter((e) => e.event === 'trial');
+    const sweepOf = new Map([...loads.map((r) => [r, 'loads'] as const), ...delayed.map((r) => [r, 'delayed'] as const)]);
+    const rawTrials = { loads: trialsOf('loads'), delayed: trialsOf('delayed') };
+    for (const [r, dir] of sweepOf) {
+      const what = `${r.strategy} ${r.load} ${r.delay_ms} ms ${r.direction}`;
+      const blocktime = num(r, 'postcopy_blocktime_ms');
+      if (r.strategy === 'precopy') {
+        assert.equal(blocktime, undefined, `${what}: blocktime for a pre-copy`);
+        continue;
+      }
+      assert.ok(blocktime !== undefined && blocktime <= num(r, 'phase_postcopy_ms')!, `${what}: blocktime ${blocktime} ms, post-copy phase ${r.phase_postcopy_ms} ms`);
+      if (r.load !== 'idle') assert.ok(blocktime > 0, `${what}: a writer's post-copy without blocktime`);
+      const perVcpu = rawTrials[dir].find((x) => String(x.trial) === r.trial_index)?.blocktime?.perVcpuMs;
+      assert.deepEqual(perVcpu, [blocktime], `${what}: the one vCPU's blocktime in raw.jsonl`);
+    }
     // w100's 154 MiB buffer takes 1.5 s to rewrite, longer than the 1 s calculation, so QEMU can see the pace asked.
     // Page-sampling hashes 128 random pages of this 256 MiB guest: one trial's figure scatters by ~15 %; the cell's does not.
     const w100 = loads.filter((r) => r.load === 'w100').map((r) => num(r, 'dirty_rate_calc_mib_s')!);

@@ -94,8 +94,8 @@ describe('service probe, report and recommendation on the lab', { skip }, () => 
         }),
       );
       assert.deepEqual(requests, [], 'the report fetches nothing');
-      assert.ok(charts.length >= 11, `${charts.length} charts`);
-      for (const title of ['Where the time went', "Total time against the link's floor", 'What the migration cost the hosts']) {
+      assert.ok(charts.length >= 12, `${charts.length} charts`);
+      for (const title of ['Where the time went', "Total time against the link's floor", 'What the migration cost the hosts', "Post-copy's stall in three views"]) {
         assert.ok(charts.some((c) => c.title.startsWith(title)), `no chart "${title}" among ${charts.map((c) => c.title).join(' | ')}`);
       }
       for (const c of charts) {

@@ -108,6 +108,11 @@ test('report: the time breakdown, the link floor and the CPU charts where trials
     assert.ok((breakdown.match(/<rect/g) ?? []).length >= 5 * summarize(rows).length, 'the phases are drawn as segments');
     const noLink = costSection(summarize(rows.map((r) => ({ ...r, ...phases, bound_total_ms: '' }))));
     assert.doesNotMatch(noLink, /total-vs-bound/, 'no link measured: no floor chart');
+    assert.doesNotMatch(html, /postcopy-stall/, 'no blocktime measured: no stall chart');
+    const stall = costSection(summarize(rows.map((r) => (r.strategy === 'postcopy' ? { ...r, postcopy_blocktime_ms: '0', guest_max_gap_ms: '900' } : r))));
+    const chart = stall.slice(stall.indexOf('data-chart="postcopy-stall"'));
+    assert.match(chart, /QEMU blocktime.*guest gap.*probe outage/s, 'the three views side by side');
+    assert.doesNotMatch(chart, /precopy ·/, 'only the cells that measured blocktime (a 0 included)');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
