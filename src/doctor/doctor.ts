@@ -5,6 +5,7 @@ import type { Experiment } from '../config/experiment.js';
 import type { Hosts } from '../config/hosts.js';
 import { STRATEGY_NAMES, STRATEGIES, type Strategy } from '../config/strategy.js';
 import { decideDelayMethod, findDelaySupport } from '../delay/method.js';
+import { wantsBlocktime } from '../libvirt/blocktime.js';
 import { measureClockOffset } from '../libvirt/clock.js';
 import { Teardown } from '../guard/teardown.js';
 import { connectGuest, LibvirtHost } from '../libvirt/libvirt-host.js';
@@ -76,7 +77,7 @@ export async function runDoctor(hosts: Hosts, opts: DoctorOptions = {}): Promise
       checks.push(...delay.rows);
       delayMethod = delay.method;
       checks.push(...(await pairChecks(pair, hosts.domain)));
-      if ((opts.experiment?.qmp ?? true) && strategies.some((s) => s.postcopy !== 'none')) checks.push(await domainBlocktimeCheck(pair, hosts.domain));
+      if (wantsBlocktime(opts.experiment?.qmp ?? true, strategies)) checks.push(await domainBlocktimeCheck(pair, hosts.domain));
     }
     if (hosts.guest && (opts.experiment === undefined || opts.experiment.loads.some((l) => l.kind === 'writer'))) {
       checks.push(...(await guestChecks(hosts, pair)));

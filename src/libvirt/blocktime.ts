@@ -3,12 +3,18 @@
 // domain XML adds (qmp-socket.py): it turns the capability on in the destination's incoming QEMU before the switch
 // (QEMU starts counting when post-copy starts listening, migration/postcopy-ram.c), and reads query-migrate there
 // after the migration, the only time QEMU reports blocktime (fill_destination_postcopy_migration_info).
+import type { Strategy } from '../config/strategy.js';
 import { errorMessage } from '../errors.js';
 import { run, type Host, type RemoteProcess } from '../remote/host.js';
 
 /** What the domain XML needs for this, in the fix of every message that misses it. */
 export const QMP_SOCKET_FIX =
   "add <qemu:commandline><qemu:arg value='-qmp'/><qemu:arg value='unix:/run/migbench-qmp-DOMAIN.sock,server=on,wait=off'/></qemu:commandline> to the domain XML (docs/measuring.md, post-copy blocktime)";
+
+/** Blocktime is asked for: QMP on (the experiment's `qmp`), and a strategy that switches to post-copy. */
+export function wantsBlocktime(qmp: boolean, strategies: readonly Strategy[]): boolean {
+  return qmp && strategies.some((s) => s.postcopy !== 'none');
+}
 
 const SAFE_PATH = /^\/[A-Za-z0-9._/-]+$/;
 
@@ -60,6 +66,8 @@ export interface BlocktimeArm {
   readonly settled: Promise<{ armedMs: number } | { error: string }>;
   /** Ends the helper if it still waits; the outcome. */
   stop(): Promise<{ armedMs: number } | { error: string }>;
+  /** After the migration: the blocktime the armed destination counted, or why there is none. */
+  read(): Promise<Blocktime | string>;
 }
 
 /** Waits (up to withinS) for the destination's incoming QEMU behind the socket and turns the capability on there. */
@@ -80,14 +88,15 @@ export function armBlocktime(destination: Host, script: string, socket: string, 
       await proc.stop().catch(() => undefined);
       return settled;
     },
+    async read() {
+      const outcome = await settled;
+      if ('error' in outcome) return `not armed: ${outcome.error}`;
+      try {
+        // query-migrate once the destination's incoming migration completed
+        return parseBlocktime(await run(destination, ['python3', script, 'read', socket, '10'], { timeoutMs: 20_000 }));
+      } catch (err) {
+        return errorMessage(err);
+      }
+    },
   };
-}
-
-/** Reads query-migrate on the destination once its incoming migration completed: the blocktime, or why none. */
-export async function readBlocktime(destination: Host, script: string, socket: string): Promise<Blocktime | string> {
-  try {
-    return parseBlocktime(await run(destination, ['python3', script, 'read', socket, '10'], { timeoutMs: 20_000 }));
-  } catch (err) {
-    return errorMessage(err);
-  }
 }

@@ -9,7 +9,7 @@ import { runDoctor } from '../doctor/doctor.js';
 import { firstFailure } from '../doctor/report.js';
 import type { Journal } from '../guard/journal.js';
 import { Teardown } from '../guard/teardown.js';
-import { ownQmpSocket, QMP_SOCKET_FIX } from '../libvirt/blocktime.js';
+import { ownQmpSocket, QMP_SOCKET_FIX, wantsBlocktime } from '../libvirt/blocktime.js';
 import { measureClockOffset } from '../libvirt/clock.js';
 import { EventStream } from '../libvirt/events.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
@@ -202,7 +202,7 @@ async function provisionHelpers(pair: readonly LibvirtHost[], guards: HostGuards
 
 /** The domain's own QMP socket, when post-copy blocktime is to be measured and the domain XML adds one; else why not. */
 async function blocktimeSocket(on: LibvirtHost, domain: string, experiment: Experiment, facts: Record<string, unknown>, log: Logger): Promise<string | undefined> {
-  if (!experiment.qmp || !experiment.strategies.some((s) => s.postcopy !== 'none')) return undefined;
+  if (!wantsBlocktime(experiment.qmp, experiment.strategies)) return undefined;
   const socket = ownQmpSocket(await on.virsh.run(['dumpxml', `--domain=${domain}`]));
   if (socket) facts.qmpSocket = socket;
   else {

@@ -2,7 +2,7 @@
 // job sampled all along, and the harness's deadline (virsh domjobabort) above everything.
 import { errorMessage } from '../errors.js';
 import type { ActiveDelay } from '../delay/delay.js';
-import { armBlocktime, readBlocktime, type Blocktime, type BlocktimeArm } from '../libvirt/blocktime.js';
+import { armBlocktime, type Blocktime, type BlocktimeArm } from '../libvirt/blocktime.js';
 import { startJobSampler, type JobSample } from '../libvirt/job-sampler.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import { migrateArgs } from '../libvirt/migrate-args.js';
@@ -112,7 +112,7 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
     raw.jobMarkerError = errorMessage(err);
   });
   const [samples, qmp, [sourceCpu, destinationCpu]] = await Promise.all([watch.sampler.stop(), qmpSampler?.stop() ?? [], stopCpu()]);
-  const blocktime = armed && (ran.failure === undefined ? await blocktimeAfter(ctx, destination, armed) : undefined);
+  const blocktime = arm && ran.failure === undefined ? await arm.read() : undefined;
   if (armed) raw.blocktime = { ...armed, ...(typeof blocktime === 'string' ? { error: blocktime } : blocktime) };
   return {
     startedAt,
@@ -142,11 +142,6 @@ function armDestination(ctx: TrialContext, trial: Trial, destination: LibvirtHos
   const script = ctx.qmpSocket?.scripts.get(destination.spec.name);
   if (!ctx.qmpSocket || !script || trial.strategy.postcopy === 'none') return undefined;
   return armBlocktime(destination.remote, script, ctx.qmpSocket.path, t0, harnessDeadlineMs(ctx.experiment.timeout) / 1000);
-}
-
-async function blocktimeAfter(ctx: TrialContext, destination: LibvirtHost, armed: { armedMs: number } | { error: string }): Promise<Blocktime | string> {
-  if ('error' in armed) return `not armed: ${armed.error}`;
-  return readBlocktime(destination.remote, ctx.qmpSocket!.scripts.get(destination.spec.name)!, ctx.qmpSocket!.path);
 }
 
 function within(p: Promise<unknown>, ms: number): Promise<unknown> {
