@@ -73,6 +73,7 @@ program
   .option('--compare <other>', 'put another results folder side by side (writes compare-<other>.html)')
   .option('--by-direction', 'keep the two directions apart in the cells')
   .option('--timelines <which>', 'median (default: one trial per cell) or all (a timeline for every trial)')
+  .option('--model <file>', 'a model.json of migbench fit: the predictions beside the measurements, per cell, with the error')
   .option('-q, --quiet', 'print nothing but errors')
   .action(async (dirs: string[], opts) => {
     const { reportCommand } = await import('./report.js');
@@ -88,6 +89,33 @@ program
   .action(async (dir: string, opts) => {
     const { recommendCommand } = await import('./report.js');
     process.exitCode = recommendCommand(dir, opts);
+  });
+
+program
+  .command('fit')
+  .description("fit the model's constants of a host pair to sweeps (docs/model.md); prints the fit's error per strategy")
+  .argument('<results...>', 'results folder(s) of migbench run, with idle trials, link_probe and dirty_rate_calc on')
+  .option('--out <file>', 'where the model goes, e.g. model.json')
+  .action(async (dirs: string[], opts) => {
+    const { fitCommand } = await import('./fit.js');
+    process.exitCode = fitCommand(dirs, opts);
+  });
+
+program
+  .command('advise')
+  .description("measure the live VM's dirty rate and its link (no migration) and predict each strategy with the model: the best for a goal, with intervals")
+  .option('--hosts <file>', "hosts YAML file (default: ./hosts.yaml, or the lab's)")
+  .option('--model <file>', 'a model.json of migbench fit (default: fit the folders under --results, else default constants)')
+  .option('--results <dir>', 'where to look for results folders to fit when no --model is given (default: ./results)')
+  .option('--goal <goal>', 'downtime (default) | total-time | bytes | service-latency')
+  .option('--max-downtime-ms <ms>', "QEMU's downtime limit for pre-copy, and leave out strategies predicted above it")
+  .option('--non-zero-mib <MiB>', "the guest's non-zero RAM, when known (default: the fitted sweeps' idle guest + the working set)")
+  .option('--working-set-mib <MiB>', 'the memory the guest keeps rewriting, when known (default: what QEMU saw dirtied in 4 s)')
+  .option('--json', 'print the measure, the inputs and every prediction as JSON')
+  .option('-v, --verbose', 'print debug logs on stderr')
+  .action(async (opts) => {
+    const { adviseCommand } = await import('./advise.js');
+    process.exitCode = await adviseCommand(opts);
   });
 
 program

@@ -4,8 +4,11 @@ import { stringify } from 'csv-stringify/sync';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { compare, compareHtml, compareTable } from '../report/compare.js';
+import { readModelFile } from '../model/model-file.js';
 import { pickTimelineTrials, reportHtml } from '../report/html.js';
-import { GOALS, goalLabel, recommend, type Goal } from '../report/recommend.js';
+import { predictedCells, predictedHtml, predictedTable } from '../report/predicted.js';
+import { parseGoal, parseMaxDowntimeMs } from '../config/goal.js';
+import { goalLabel, recommend } from '../report/recommend.js';
 import { summarize, summaryCsv, summaryTable } from '../report/summary.js';
 import { formatTable } from '../report/table.js';
 import { readRawTrials, type RawTrial } from '../results/read-raw.js';
@@ -17,10 +20,11 @@ function rowsOf(dir: string): TrialRow[] {
   return readTrials(file);
 }
 
-export async function reportCommand(dirs: readonly string[], opts: { compare?: string; byDirection?: boolean; quiet?: boolean; out?: string; timelines?: string }): Promise<number> {
+export async function reportCommand(dirs: readonly string[], opts: { compare?: string; byDirection?: boolean; quiet?: boolean; out?: string; timelines?: string; model?: string }): Promise<number> {
   const which = opts.timelines ?? 'median';
   if (which !== 'median' && which !== 'all') throw new InputError(`--timelines "${which}" must be median or all`, 'median shows one trial per cell, all every trial');
   if (dirs.length > 1 && opts.out === undefined) throw new InputError(`${dirs.length} results folders are merged into one report`, `say where it goes with --out DIR`);
+  if (opts.model !== undefined && opts.compare !== undefined) throw new InputError('--model and --compare make two different reports', 'run report --model and report --compare separately');
   if (dirs.length > 1 && opts.compare !== undefined) throw new InputError('--compare takes one results folder on each side', 'merge the folders first (report A B --out M), then compare M');
   const dir = opts.out ?? dirs[0]!;
   // several folders (shards of one sweep, or sweeps on several pairs): their rows together, each keeping its sweep_id
@@ -46,6 +50,7 @@ export async function reportCommand(dirs: readonly string[], opts: { compare?: s
     say(`\n${out}`);
     return 0;
   }
+  const model = opts.model === undefined ? undefined : readModelFile(opts.model);
   const cells = summarize(rows, opts.byDirection);
   writeFileSync(join(dir, 'summary.csv'), summaryCsv(cells));
   const timelines = pickTimelineTrials(cells, which);
@@ -54,6 +59,7 @@ export async function reportCommand(dirs: readonly string[], opts: { compare?: s
   const sweep = sweeps.length > 1 ? `${sweeps.length} sweeps merged` : (sweeps[0] ?? basename(resolve(dir)));
   const failed = rows.filter((r) => r.status === 'failed').length;
   const timedOut = rows.filter((r) => r.status === 'timeout').length;
+  const predicted = model && predictedCells(rows, model);
   writeFileSync(
     join(dir, 'report.html'),
     reportHtml({
@@ -63,9 +69,14 @@ export async function reportCommand(dirs: readonly string[], opts: { compare?: s
       cells,
       raw,
       timelineTrials: timelines,
+      ...(predicted ? { predicted: predictedHtml(predicted.cells, opts.model!) } : {}),
     }),
   );
   say(summaryTable(cells));
+  if (predicted) {
+    const left = [...predicted.skipped].map(([r, n]) => `${n} × ${r}`).join('; ');
+    say(`\npredicted against measured (model ${opts.model}):\n${predictedTable(predicted.cells)}${left ? `\nnot predicted: ${left}` : ''}`);
+  }
   say(`\nmean ±half of the 95 % confidence interval, over completed trials; ${join(dir, 'summary.csv')}, ${join(dir, 'report.html')}`);
   return 0;
 }
@@ -83,14 +94,10 @@ async function readRawFrom(dirs: readonly string[], perDir: readonly TrialRow[][
 }
 
 export function recommendCommand(dir: string, opts: { goal?: string; maxDowntimeMs?: string }): number {
-  if (!opts.goal || !(GOALS as readonly string[]).includes(opts.goal)) throw new InputError(`--goal must be one of: ${GOALS.join(', ')}`, 'e.g. --goal downtime');
-  let max: number | undefined;
-  if (opts.maxDowntimeMs !== undefined) {
-    max = Number(opts.maxDowntimeMs);
-    if (!Number.isFinite(max) || max <= 0) throw new InputError(`--max-downtime-ms "${opts.maxDowntimeMs}" is not a positive number of ms`, 'e.g. --max-downtime-ms 300');
-  }
-  const recs = recommend(rowsOf(dir), opts.goal as Goal, max);
-  process.stdout.write(`goal: lowest ${goalLabel(opts.goal as Goal)}${max !== undefined ? `, mean downtime ≤ ${max} ms` : ''}\n\n`);
+  const goal = parseGoal(opts.goal);
+  const max = parseMaxDowntimeMs(opts.maxDowntimeMs);
+  const recs = recommend(rowsOf(dir), goal, max);
+  process.stdout.write(`goal: lowest ${goalLabel(goal)}${max !== undefined ? `, mean downtime ≤ ${max} ms` : ''}\n\n`);
   process.stdout.write(`${formatTable(['load · delay', 'recommendation'], recs.map((r) => [r.cell, r.verdict]), 2)}\n`);
   const excluded = recs.flatMap((r) => r.excluded.map((e) => `${r.cell}: ${e}`));
   if (excluded.length) process.stdout.write(`\nleft out:\n${excluded.map((e) => `  ${e}`).join('\n')}\n`);

@@ -17,11 +17,15 @@ export interface ModelInputs {
   readonly rttMs: number;
   /** QEMU's downtime limit, ms (300 unless the strategy sets max_downtime_ms). */
   readonly maxDowntimeMs: number;
+  /** A pre-copy bandwidth cap, bytes/s (bandwidth_mib_s), when the trial set one. */
+  readonly capBytesPerS?: number;
 }
 
 export interface PairConstants {
   /** Share of the link throughput the migration stream reaches (transfer_efficiency). */
   readonly efficiency: number;
+  /** The same for post-copy's page pull (its pushed pages and requested ones share the link differently). */
+  readonly pullEfficiency: number;
   /** Bytes a zero page costs on the wire (a header, no content). */
   readonly zeroPageBytes: number;
   /** QEMU's setup (setup_time_ms). */
@@ -32,16 +36,51 @@ export interface PairConstants {
   readonly maxRounds: number;
   /** Post-copy: of the working-set pages the guest touches while pages are pulled, the share that fault. */
   readonly faultShare: number;
+  /** Post-copy: what serving one fault costs beside the round trip and the page itself (userfaultfd, QEMU's threads), ms. */
+  readonly faultServiceMs: number;
+  /** The most one migration stream carries between these hosts whatever the link, MiB/s (their CPUs bound it). */
+  readonly maxStreamMiBs: number;
+  /** Round trips of the link a pre-copy switch-over waits for (the last sync and the destination's answer). */
+  readonly switchRtts: number;
+  /** QEMU's downtime of a switch to post-copy: device state only, no last RAM pass, no wait for the destination, ms. */
+  readonly postcopyDowntimeMs: number;
+  /** The switch to post-copy as libvirt's job lives it (paused on the source until resumed on the destination), in
+   * the total time: a fixed part, ms, and round trips of the link. */
+  readonly postcopySwitchMs: number;
+  readonly postcopySwitchRtts: number;
+  /** The most post-copy's pull carries between these hosts, MiB/s (no dirty tracking: more than a pre-copy stream). */
+  readonly maxPullMiBs: number;
+  /** The `postcopy` strategy: from the job's start until the switch to post-copy takes effect, ms. */
+  readonly switchWaitMs: number;
+  /** multifd: its throughput over a single stream's, at the connections used. */
+  readonly multifdGain: number;
+  /** xbzrle: bytes on the wire of a re-sent page over the page's size (the encoded deltas and cache misses). */
+  readonly xbzrleRatio: number;
+  /** auto-converge: how much faster than its dirty rate the guest could write unthrottled (a throttle of t leaves
+   * it min(rate, rate × headroom × (1 − t))). */
+  readonly throttleHeadroom: number;
 }
 
 /** Until a fit exists: the lab's measured efficiency (0.76–0.82) and setup, QEMU's header size. */
 export const DEFAULT_CONSTANTS: PairConstants = {
   efficiency: 0.8,
+  pullEfficiency: 0.8,
   zeroPageBytes: 16,
   setupMs: 5,
   switchMs: 50,
   maxRounds: 30,
   faultShare: 0.5,
+  faultServiceMs: 0.1,
+  maxStreamMiBs: 10_000,
+  maxPullMiBs: 10_000,
+  switchRtts: 1,
+  postcopyDowntimeMs: 6,
+  postcopySwitchMs: 40,
+  postcopySwitchRtts: 4,
+  switchWaitMs: 500,
+  multifdGain: 1,
+  xbzrleRatio: 0.5,
+  throttleHeadroom: 10,
 };
 
 export interface Prediction {
@@ -59,9 +98,16 @@ export interface Prediction {
   readonly stallMs?: number;
 }
 
-/** The throughput the migration stream reaches, bytes/ms. */
-export function streamBytesPerMs(i: ModelInputs, c: PairConstants): number {
-  return (i.linkBytesPerS * c.efficiency) / 1000;
+/** The throughput the pre-copy stream reaches, bytes/ms: a share of the link, at most what the hosts carry, and the
+ * pre-copy cap when `capped`. */
+export function streamBytesPerMs(i: ModelInputs, c: PairConstants, capped = true): number {
+  const reach = Math.min(i.linkBytesPerS * c.efficiency, c.maxStreamMiBs * 2 ** 20);
+  return (capped && i.capBytesPerS !== undefined ? Math.min(reach, i.capBytesPerS) : reach) / 1000;
+}
+
+/** Post-copy's page pull, bytes/ms: its own share of the link, at most what the hosts carry, never capped. */
+export function pullBytesPerMs(i: ModelInputs, c: PairConstants): number {
+  return Math.min(i.linkBytesPerS * c.pullEfficiency, c.maxPullMiBs * 2 ** 20) / 1000;
 }
 
 /** What one full pass sends: the non-zero pages in full, the zero pages as headers. */

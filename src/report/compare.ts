@@ -1,13 +1,12 @@
 // `migbench report A --compare B`: two sweeps side by side, cell by cell (e.g. before and after a host upgrade).
 import { cellName } from '../plan/cell.js';
 import type { TrialRow } from '../results/read-trials.js';
-import { num } from '../results/read-trials.js';
+import { downtimeOf, num } from '../results/read-trials.js';
 import { barChart } from './svg/bars.js';
 import { esc } from './svg/svg.js';
 import { describe, welch } from './stats.js';
 import { summarize, type SummaryCell } from './summary.js';
 import { formatTable } from './table.js';
-import { downtimeOf } from './metrics.js';
 
 const COMPARED: ReadonlyArray<[string, string, (r: TrialRow) => number | undefined]> = [
   ['downtime', 'ms', downtimeOf],

@@ -28,6 +28,8 @@ export interface ReportInput {
   /** Raw data of the trials drawn as timelines, by trial index. */
   readonly raw: ReadonlyMap<number, RawTrial>;
   readonly timelineTrials: ReadonlyArray<{ cell: SummaryCell; trial: number; median: boolean }>;
+  /** With --model: the predicted-against-measured section. */
+  readonly predicted?: string;
 }
 
 /**
@@ -171,6 +173,7 @@ ${scatter}
 <h2>Bytes against RAM</h2>
 ${bytes}
 ${costSection(r.cells)}
+${r.predicted ?? ''}
 <h2>Timelines</h2>
 ${r.timelineTrials.map((t) => timelineFor(t.cell, t.trial, r.raw.get(t.trial), t.median)).join('\n')}
 </body></html>

@@ -20,10 +20,3 @@ export const METRICS: readonly Metric[] = COLUMNS.filter((c) => (NUMERIC_COLUMNS
   unit: c.unit,
 }));
 
-/** The downtime of a trial: QEMU's, or the events' when QEMU reported none (some post-copy jobs). */
-export function downtimeOf(row: Readonly<Record<string, string>>): number | undefined {
-  const q = row.downtime_ms;
-  if (q !== undefined && q !== '') return Number(q);
-  const e = row.event_downtime_ms;
-  return e !== undefined && e !== '' ? Number(e) : undefined;
-}

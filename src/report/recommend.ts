@@ -1,13 +1,11 @@
 // `migbench recommend`: for each load × delay (× knobs) cell, which strategy is best for the goal, by how much,
 // with the uncertainty — and when the data cannot separate the best from the next.
+import type { Goal } from '../config/goal.js';
 import { groupName } from '../plan/cell.js';
 import { cellKeyOf } from '../results/cells.js';
-import { num, type TrialRow } from '../results/read-trials.js';
-import { downtimeOf } from './metrics.js';
+import { downtimeOf, num, type TrialRow } from '../results/read-trials.js';
 import { describe, welch, type Described, type Difference } from './stats.js';
 
-export const GOALS = ['downtime', 'total-time', 'bytes', 'service-latency'] as const;
-export type Goal = (typeof GOALS)[number];
 
 const GOAL: Record<Goal, { label: string; unit: string; value: (r: TrialRow) => number | undefined }> = {
   downtime: { label: 'downtime', unit: 'ms', value: downtimeOf },

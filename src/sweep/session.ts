@@ -25,6 +25,8 @@ export interface Session {
   readonly pair: readonly [LibvirtHost, LibvirtHost];
   /** The domain's RAM, for the rows (ram_bytes). */
   readonly ramBytes: number | undefined;
+  /** Where the domain ran when the session opened (settled on one host). */
+  readonly startedOn: LibvirtHost;
   readonly delayMethod: 'netem' | 'proxy';
   readonly relayScripts: ReadonlyMap<string, string>;
   readonly linkScripts: ReadonlyMap<string, string>;
@@ -97,6 +99,7 @@ export async function openSession(hosts: Hosts, experiment: Experiment, opts: Se
       hosts,
       pair,
       ramBytes,
+      startedOn: claimed.runningOn,
       delayMethod,
       relayScripts,
       linkScripts,

@@ -58,7 +58,7 @@ function netnsPids(ns: string): number[] {
   }
 }
 
-const SWEEP_PROCESSES = [/delay-relay/, /virsh .*event --loop/, /virsh -q -c/, /migbench-postcopy-switch/, /migbench-watchdog/, /migbench-guard/, /virsh .*migrate/];
+const SWEEP_PROCESSES = [/delay-relay/, /virsh .*event --loop/, /virsh -q -c/, /migbench-postcopy-switch/, /migbench-watchdog/, /migbench-guard/, /virsh .*migrate/, /link-probe/, /qmp-socket/];
 
 /** What a sweep may have left on one lab host (seen from outside, no network needed). Empty when clean. */
 export function hostLeftovers(h: 'A' | 'B', opts: { ignore?: RegExp } = {}): string[] {

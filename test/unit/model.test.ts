@@ -10,7 +10,7 @@ const MiB = 2 ** 20;
 /** 1 GiB guest, half of it non-zero; 128 MiB/s link; a 32 MiB/s writer over 600 MiB. */
 const guest: ModelInputs = { ramBytes: 1024 * MiB, nonZeroBytes: 512 * MiB, dirtyBytesPerS: 32 * MiB, workingSetBytes: 600 * MiB, linkBytesPerS: 128 * MiB, rttMs: 0, maxDowntimeMs: 300 };
 /** No fixed costs, a full link, free zero pages: every figure below is pages over throughput. */
-const bare: PairConstants = { efficiency: 1, zeroPageBytes: 0, setupMs: 0, switchMs: 0, maxRounds: 30, faultShare: 0.5 };
+const bare: PairConstants = { ...DEFAULT_CONSTANTS, efficiency: 1, pullEfficiency: 1, zeroPageBytes: 0, setupMs: 0, switchMs: 0, postcopyDowntimeMs: 0, postcopySwitchMs: 0, postcopySwitchRtts: 0, switchWaitMs: 0, faultServiceMs: 0, maxStreamMiBs: 1e9, maxPullMiBs: 1e9 };
 const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-6 * Math.max(1, Math.abs(b)), `${what}: ${a}, expected ${b}`);
 
 test('pre-copy converging: 512 MiB in 4 s, the 128 MiB dirtied meanwhile in 1 s, then 32 MiB fits in 300 ms (38.4 MiB)', () => {
@@ -51,10 +51,10 @@ test('zero pages cost their headers only', () => {
 
 test('post-copy: one switch, every page once, and a stall that grows with the dirty rate and the round trip', () => {
   const g = { ...guest, rttMs: 1 };
-  const p = predictPostcopy(g, bare);
-  close(p.downtimeMs, 1, 'downtime: the switch and a round trip');
+  const p = predictPostcopy(g, { ...bare, postcopyDowntimeMs: 5, postcopySwitchMs: 30, postcopySwitchRtts: 4 });
+  close(p.downtimeMs, 5, "downtime: QEMU's switch, which ends before the destination answers");
   close(p.bytes, 512 * MiB, 'bytes: RAM once');
-  close(p.totalMs, 1 + 4000, 'total: switch and the 4 s pull');
+  close(p.totalMs, 30 + 4 * 1 + 4000, "total: libvirt's switch (fixed part and 4 round trips) and the 4 s pull");
   // fault service f = 1 ms + 4096 B at 134217.728 B/ms; k = 33554.432 B/ms × 0.5 × f / 4096 B; stall = 4000 k/(1+k)
   const f = 1 + 4096 / 134217.728;
   const k = (33554.432 * 0.5 * f) / 4096;

@@ -1,0 +1,73 @@
+// `migbench report DIR --model model.json`: per cell, the model's prediction beside what was measured, and the
+// error — the terminal table and a section of report.html.
+import { mean } from 'simple-statistics';
+import { cellName } from '../plan/cell.js';
+import { METRICS, type Metric } from '../model/fit.js';
+import type { ModelFile } from '../model/model-file.js';
+import { idleNonZeroBytes, samplesOf, type Sample } from '../model/samples.js';
+import { predict } from '../model/strategy.js';
+import { cellKeyOf } from '../results/cells.js';
+import type { TrialRow } from '../results/read-trials.js';
+import { esc } from './svg/svg.js';
+import { formatTable } from './table.js';
+
+export interface PredictedCell {
+  readonly cell: string;
+  readonly trials: number;
+  /** Trials whose outcome (completed or timed out) the model called right. */
+  readonly convergedAsPredicted: number;
+  readonly metrics: ReadonlyArray<{ metric: Metric; measured: number; predicted: number; errorPct: number }>;
+}
+
+const LABEL: Record<Metric, { label: string; scale: number; unit: string }> = {
+  totalMs: { label: 'total', scale: 1, unit: 'ms' },
+  downtimeMs: { label: 'downtime', scale: 1, unit: 'ms' },
+  bytes: { label: 'sent', scale: 2 ** 20, unit: 'MiB' },
+  stallMs: { label: 'post-copy stall', scale: 1, unit: 'ms' },
+};
+
+/** The folder's own idle guest when it has idle trials, else the fitted sweeps'. */
+export function predictedCells(rows: readonly TrialRow[], model: ModelFile): { cells: PredictedCell[]; skipped: Map<string, number> } {
+  const { samples, skipped } = samplesOf(rows, idleNonZeroBytes(rows) ?? model.idleNonZeroBytes);
+  const byCell = new Map<string, Sample[]>();
+  for (const s of samples) {
+    const key = cellName(cellKeyOf(s.row, false), ' · ');
+    byCell.set(key, [...(byCell.get(key) ?? []), s]);
+  }
+  const cells = [...byCell].map(([cell, mine]) => {
+    const pairs = mine.map((s) => ({ s, p: predict(s.strategy, s.inputs, model.constants) }));
+    const metrics = METRICS.flatMap((metric) => {
+      const both = pairs.filter(({ s, p }) => p.converges && s.measured[metric] !== undefined && p[metric] !== undefined);
+      if (both.length === 0) return [];
+      const measured = mean(both.map(({ s }) => s.measured[metric]!));
+      const predicted = mean(both.map(({ p }) => p[metric]!));
+      return [{ metric, measured, predicted, errorPct: measured > 0 ? ((predicted - measured) / measured) * 100 : Number.NaN }];
+    });
+    return { cell, trials: mine.length, convergedAsPredicted: pairs.filter(({ s, p }) => p.converges === (s.measured.status === 'completed')).length, metrics };
+  });
+  return { cells, skipped };
+}
+
+function figure(c: PredictedCell, m: Metric): string {
+  const x = c.metrics.find((y) => y.metric === m);
+  if (!x) return '–';
+  const l = LABEL[m];
+  const n = (v: number) => (v / l.scale).toFixed(l.scale > 1 ? 1 : 0);
+  return `${n(x.predicted)} / ${n(x.measured)} (${x.errorPct >= 0 ? '+' : ''}${x.errorPct.toFixed(0)} %)`;
+}
+
+const HEADER = ['cell', 'converged as predicted', ...METRICS.map((m) => `${LABEL[m].label} ${LABEL[m].unit}: predicted / measured`)];
+
+export function predictedTable(cells: readonly PredictedCell[]): string {
+  return formatTable(HEADER, cells.map((c) => [c.cell, `${c.convergedAsPredicted}/${c.trials}`, ...METRICS.map((m) => figure(c, m))]), 1);
+}
+
+export function predictedHtml(cells: readonly PredictedCell[], source: string): string {
+  const rows = cells.map((c) => `<tr><td class="t">${esc(c.cell)}</td><td>${c.convergedAsPredicted}/${c.trials}</td>${METRICS.map((m) => `<td>${esc(figure(c, m))}</td>`).join('')}</tr>`).join('\n');
+  return `<h2>Predicted against measured</h2>
+<p>The model of ${esc(source)} (docs/model.md), from the inputs measured before each migration: means per cell over the trials that completed and were predicted to converge, and the error of the prediction.</p>
+<table id="predicted"><thead><tr>${HEADER.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>
+<tbody>
+${rows}
+</tbody></table>`;
+}

@@ -1,0 +1,50 @@
+// advise's choice on hand-made inputs: a guest that dirties faster than its link carries leaves pre-copy out with
+// the reason, post-copy wins on downtime; intervals from a fit's spread decide how sure the choice is.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Accuracy } from '../../src/model/accuracy.js';
+import { advise, goalValue } from '../../src/model/advise.js';
+import { DEFAULT_CONSTANTS, type ModelInputs } from '../../src/model/inputs.js';
+import { strategyOf, type ModelStrategy } from '../../src/model/strategy.js';
+
+const MiB = 2 ** 20;
+const hot: ModelInputs = { ramBytes: 1024 * MiB, nonZeroBytes: 700 * MiB, dirtyBytesPerS: 100 * MiB, workingSetBytes: 600 * MiB, linkBytesPerS: 16 * MiB, rttMs: 60, maxDowntimeMs: 300 };
+const calm: ModelInputs = { ...hot, dirtyBytesPerS: 1 * MiB, workingSetBytes: 8 * MiB, linkBytesPerS: 110 * MiB, rttMs: 0.5 };
+const strategies = ['precopy', 'postcopy', 'hybrid', 'multifd(connections=4)'].map((l) => strategyOf(l) as ModelStrategy);
+
+function spreadOf(lo: number, hi: number): Accuracy {
+  const errors = strategies.flatMap((s) => (['totalMs', 'downtimeMs', 'bytes', 'stallMs'] as const).map((metric) => ({ strategy: s.label, metric, n: 6, mapePct: 10, ratioLo: lo, ratioHi: hi })));
+  return { errors, convergence: strategies.map((s) => ({ strategy: s.label, agree: 6, n: 6 })) };
+}
+
+test('a guest dirtying 100 MiB/s over a 16 MiB/s link: pre-copy and multifd left out with the reason, post-copy best on downtime', () => {
+  const a = advise(hot, strategies, DEFAULT_CONSTANTS, undefined, 'downtime');
+  assert.deepEqual(a.excluded.map((e) => e.strategy), ['precopy', 'multifd(connections=4)']);
+  assert.match(a.excluded[0]!.reason, /^would not converge: the guest dirties 100 MiB\/s against 13 MiB\/s through the link, and its 600 MiB working set never fits in 300 ms/);
+  assert.equal(a.best?.strategy, 'postcopy');
+  assert.equal(a.runnerUp?.strategy, 'hybrid');
+  assert.equal(a.confidence, 'unknown', 'no fit, no interval');
+  assert.equal(a.best?.interval, undefined);
+});
+
+test('intervals from the fit: apart → clear, overlapping → close; the downtime bound leaves strategies out', () => {
+  const tight = advise(calm, strategies, DEFAULT_CONSTANTS, spreadOf(0.95, 1.05), 'total-time');
+  assert.equal(tight.excluded.length, 0, 'a calm guest converges in every strategy');
+  const [b, r] = [tight.best!, tight.runnerUp!];
+  assert.deepEqual(b.interval, [b.value * 0.95, b.value * 1.05]);
+  assert.ok(b.value <= r.value);
+  const apart = b.interval![1] < r.interval![0];
+  assert.equal(tight.confidence, apart ? 'clear' : 'close');
+  assert.equal(advise(calm, strategies, DEFAULT_CONSTANTS, spreadOf(0.2, 5), 'total-time').confidence, 'close');
+  const bounded = advise(calm, strategies, DEFAULT_CONSTANTS, undefined, 'downtime', 40);
+  assert.ok(bounded.excluded.some((e) => /predicted downtime \d+ ms > 40 ms/.test(e.reason)), JSON.stringify(bounded.excluded));
+  assert.ok(bounded.ranked.every((o) => o.prediction.downtimeMs <= 40));
+});
+
+test("service latency counts post-copy's fault stall with its downtime; bytes are in MiB", () => {
+  const a = advise(hot, strategies, DEFAULT_CONSTANTS, undefined, 'service-latency');
+  const post = a.ranked.find((o) => o.strategy === 'postcopy')!;
+  assert.equal(post.value, post.prediction.downtimeMs + post.prediction.stallMs!);
+  assert.ok(post.prediction.stallMs! > 1000, 'a 60 ms round trip per fault stalls the writer for seconds');
+  assert.equal(goalValue(post.prediction, 'bytes'), post.prediction.bytes / MiB);
+});
