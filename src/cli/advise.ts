@@ -9,9 +9,10 @@ import { errorMessage, InputError } from '../errors.js';
 import { createLogger } from '../log/logger.js';
 import type { Accuracy } from '../model/accuracy.js';
 import { type Advice, advise, GOAL_METRIC, spread } from '../model/advise.js';
+import type { Metric } from '../model/fit.js';
 import { fitFolders } from '../model/fit-folders.js';
 import { DEFAULT_CONSTANTS, type ModelInputs, type PairConstants } from '../model/inputs.js';
-import { readModelFile } from '../model/model-file.js';
+import { type ModelFile, readModelFile } from '../model/model-file.js';
 import { type ModelStrategy, strategyOf } from '../model/strategy.js';
 import { formatTable } from '../report/table.js';
 import { type LiveMeasure, measureLive } from '../sweep/live-inputs.js';
@@ -39,7 +40,7 @@ interface ChosenModel {
   readonly source: string;
 }
 
-const PRESETS = ['precopy', 'postcopy', 'hybrid', 'auto-converge', 'xbzrle', 'multifd'];
+const PRESETS = ['precopy', 'postcopy', 'hybrid', 'hybrid-timeout', 'auto-converge', 'xbzrle', 'multifd'];
 const MiB = 2 ** 20;
 
 export async function adviseCommand(opts: AdviseOptions): Promise<number> {
@@ -49,8 +50,16 @@ export async function adviseCommand(opts: AdviseOptions): Promise<number> {
   const hosts = loadHosts(resolveHostsFile(opts.hosts));
   const model = chooseModel(opts);
   const strategies = model.strategies.map((l) => strategyOf(l)).filter((s): s is ModelStrategy => typeof s !== 'string');
-  const stop = stopOnSignals();
-  const live = await measureLive(hosts, { linkSeconds: 1, shortS: 1, longS: 4, signal: stop.controller.signal }, createLogger({ consoleLevel: opts.verbose ? 'debug' : 'warn' }));
+  const stop = stopOnSignals((sig) => process.stderr.write(`migbench: ${sig}: stopping the measurement and removing what it uploaded (again to exit at once)\n`));
+  // a signal aborts the measurement; the session's close has then removed what it uploaded
+  const live = await measureLive(hosts, { linkSeconds: 1, shortS: 1, longS: 4, signal: stop.controller.signal }, createLogger({ consoleLevel: opts.verbose ? 'debug' : 'warn' })).catch((err: unknown) => {
+    if (stop.received) return undefined;
+    throw err;
+  });
+  if (stop.received || !live) {
+    process.stderr.write(`migbench: advise stopped by ${stop.received}; nothing is left on the hosts\n`);
+    return stop.exitCode;
+  }
   const { inputs, assumed } = inputsOf(live, model, given, maxDowntimeMs);
   const advice = advise(inputs, strategies, model.constants, model.accuracy, goal, maxDowntimeMs);
   process.stdout.write(opts.json ? `${JSON.stringify({ domain: hosts.domain, ...live, model: model.source, constants: model.constants, inputs, assumed, ...advice }, null, 2)}\n` : adviceText(hosts.domain, live, model, inputs, assumed, advice));
@@ -68,7 +77,7 @@ function mib(given: string | undefined, flag: string): number | undefined {
 function chooseModel(opts: AdviseOptions): ChosenModel {
   if (opts.model !== undefined) {
     const m = readModelFile(opts.model);
-    return { ...m, strategies: m.accuracy.convergence.map((c) => c.strategy), source: `${opts.model}, fitted on ${m.trials} trials of ${m.from.join(', ')}` };
+    return { ...m, strategies: fittedStrategies(m), source: `${opts.model}, fitted on ${m.trials} trials of ${m.from.join(', ')}` };
   }
   const root = opts.results ?? 'results';
   const dirs = existsSync(root) ? readdirSync(root).map((d) => join(root, d)).filter((d) => existsSync(join(d, 'trials.csv'))) : [];
@@ -76,12 +85,17 @@ function chooseModel(opts: AdviseOptions): ChosenModel {
   if (dirs.length) {
     try {
       const { model: m } = fitFolders(dirs, true);
-      return { ...m, strategies: m.accuracy.convergence.map((c) => c.strategy), source: `fitted now on ${m.trials} trials of ${m.from.join(', ')}` };
+      return { ...m, strategies: fittedStrategies(m), source: `fitted now on ${m.trials} trials of ${m.from.join(', ')}` };
     } catch (err) {
       why = `the results under ${root}/ could not be fitted (${err instanceof InputError ? err.problem : errorMessage(err)})`;
     }
   }
   return { constants: DEFAULT_CONSTANTS, accuracy: undefined, idleNonZeroBytes: undefined, strategies: PRESETS, source: `the analytic form with default constants (no --model, and ${why}): no intervals` };
+}
+
+/** The strategies a model was fitted on: the ones it has constants and a spread for. */
+function fittedStrategies(m: ModelFile): string[] {
+  return m.accuracy.convergence.map((c) => c.strategy);
 }
 
 /** The model's inputs from the measure; what had to be assumed is said. */
@@ -90,7 +104,7 @@ function inputsOf(live: LiveMeasure, model: ChosenModel, given: { nonZero?: numb
   // QEMU counts a page dirtied twice in a period once: the long period's pages are a floor of the working set
   const measuredSet = Math.max(live.short.mibS * live.short.seconds, live.long.mibS * live.long.seconds) * MiB;
   const workingSet = Math.min(live.ramBytes, given.workingSet ?? measuredSet);
-  if (given.workingSet === undefined && live.short.mibS > 0) assumed.push(`working set ≥ ${(measuredSet / MiB).toFixed(0)} MiB: the pages QEMU saw dirtied in ${live.long.seconds} s (a floor; pass --working-set-mib if known)`);
+  if (given.workingSet === undefined && live.short.mibS > 0) assumed.push(`working set ≥ ${(measuredSet / MiB).toFixed(0)} MiB: the most pages QEMU saw dirtied in one of its two periods (${live.short.seconds} s, ${live.long.seconds} s; a floor: pass --working-set-mib if known)`);
   let nonZero = given.nonZero;
   if (nonZero === undefined && model.idleNonZeroBytes !== undefined) {
     nonZero = model.idleNonZeroBytes + workingSet;
@@ -114,17 +128,17 @@ function adviceText(domain: string, live: LiveMeasure, model: ChosenModel, i: Mo
     ...assumed.map((x) => `assumed: ${x}`),
     '',
     formatTable(
-      ['strategy', 'total s', 'downtime ms', 'MiB sent', 'post-copy stall ms'],
+      ['strategy', 'total s', "downtime ms (QEMU's)", 'guest paused ms', 'MiB sent', 'post-copy stall ms'],
       a.ranked.map((o) => {
         const p = o.prediction;
-        const f = (m: 'totalMs' | 'downtimeMs' | 'bytes' | 'stallMs', scale: number, digits: number) => {
+        const f = (m: Metric, scale: number, digits: number) => {
           const v = p[m];
           if (v === undefined) return '–';
           const iv = spread(model.accuracy, o.strategy, m, v);
           const n = (x: number) => (x / scale).toFixed(digits);
           return iv ? `${n(v)} [${n(iv[0])}–${n(iv[1])}]` : n(v);
         };
-        return [o.strategy, f('totalMs', 1000, 1), f('downtimeMs', 1, 0), f('bytes', MiB, 0), f('stallMs', 1, 0)];
+        return [o.strategy, f('totalMs', 1000, 1), f('downtimeMs', 1, 0), f('pausedMs', 1, 0), f('bytes', MiB, 0), f('stallMs', 1, 0)];
       }),
       1,
     ),

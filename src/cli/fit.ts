@@ -1,18 +1,24 @@
 // `migbench fit RESULTS… --out model.json`: the host pair's constants fitted to sweeps, and the fit's error.
 import { writeFileSync } from 'node:fs';
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import type { Accuracy } from '../model/accuracy.js';
+import { METRIC_LABELS, METRICS } from '../model/fit.js';
 import { fitFolders } from '../model/fit-folders.js';
 import { DEFAULT_CONSTANTS, type PairConstants } from '../model/inputs.js';
+import { describeSkipped } from '../model/samples.js';
 import { formatTable } from '../report/table.js';
 
 export function fitCommand(dirs: readonly string[], opts: { out?: string }): number {
   if (!opts.out) throw new InputError('fit writes the fitted model to a file', 'say where with --out model.json');
   const { model, skipped } = fitFolders(dirs);
-  writeFileSync(opts.out, `${JSON.stringify(model, null, 2)}\n`);
+  try {
+    writeFileSync(opts.out, `${JSON.stringify(model, null, 2)}\n`);
+  } catch (err) {
+    throw new InputError(`cannot write the model to ${opts.out}: ${errorMessage(err)}`, 'give --out a file in a folder that exists and is writable');
+  }
   const say = (s: string) => process.stdout.write(`${s}\n`);
   say(`fitted on ${model.trials} trials of ${dirs.join(', ')}; the guest's non-zero RAM at rest: ${(model.idleNonZeroBytes / 2 ** 20).toFixed(1)} MiB`);
-  if (skipped.size) say(`left out: ${[...skipped.entries()].map(([r, n]) => `${n} × ${r}`).join('; ')}`);
+  if (skipped.size) say(`left out: ${describeSkipped(skipped)}`);
   say(`\n${constantsTable(model.constants, model.unfitted)}\n\n${accuracyTable(model.accuracy)}\n\n${opts.out}`);
   return 0;
 }
@@ -27,20 +33,17 @@ export function constantsTable(c: PairConstants, unfitted: readonly string[]): s
   return formatTable(['constant', 'value', ''], body, 1);
 }
 
-const METRIC_LABEL = { totalMs: 'total time', downtimeMs: 'downtime', bytes: 'bytes', stallMs: 'post-copy stall' } as const;
-
 /** Median error per strategy and metric, and how often the model called convergence right. */
 export function accuracyTable(a: Accuracy): string {
-  const metrics = Object.keys(METRIC_LABEL) as (keyof typeof METRIC_LABEL)[];
   const body = a.convergence.map((cv) => [
     cv.strategy,
     `${cv.agree}/${cv.n}`,
-    ...metrics.map((m) => {
+    ...METRICS.map((m) => {
       const e = a.errors.find((x) => x.strategy === cv.strategy && x.metric === m);
       return e ? `${e.mapePct.toFixed(0)} % (n ${e.n})` : '–';
     }),
   ]);
-  return `median absolute error of the predictions, per strategy:\n${formatTable(['strategy', 'converged as predicted', ...metrics.map((m) => METRIC_LABEL[m])], body, 1)}`;
+  return `median absolute error of the predictions, per strategy:\n${formatTable(['strategy', 'converged as predicted', ...METRICS.map((m) => METRIC_LABELS[m].label)], body, 1)}`;
 }
 
 function round(x: number): string {

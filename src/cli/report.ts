@@ -1,10 +1,11 @@
 // `migbench report RESULTS_DIR [--compare OTHER] [--by-direction]` and `migbench recommend RESULTS_DIR --goal …`.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { compare, compareHtml, compareTable } from '../report/compare.js';
 import { readModelFile } from '../model/model-file.js';
+import { describeSkipped } from '../model/samples.js';
 import { pickTimelineTrials, reportHtml } from '../report/html.js';
 import { predictedCells, predictedHtml, predictedTable } from '../report/predicted.js';
 import { parseGoal, parseMaxDowntimeMs } from '../config/goal.js';
@@ -12,13 +13,7 @@ import { goalLabel, recommend } from '../report/recommend.js';
 import { summarize, summaryCsv, summaryTable } from '../report/summary.js';
 import { formatTable } from '../report/table.js';
 import { readRawTrials, type RawTrial } from '../results/read-raw.js';
-import { readTrials, type TrialRow } from '../results/read-trials.js';
-
-function rowsOf(dir: string): TrialRow[] {
-  const file = join(dir, 'trials.csv');
-  if (!existsSync(file)) throw new InputError(`${dir} has no trials.csv`, `give a results folder of migbench run or migbench import`);
-  return readTrials(file);
-}
+import { folderRows, type TrialRow } from '../results/read-trials.js';
 
 export async function reportCommand(dirs: readonly string[], opts: { compare?: string; byDirection?: boolean; quiet?: boolean; out?: string; timelines?: string; model?: string }): Promise<number> {
   const which = opts.timelines ?? 'median';
@@ -28,7 +23,7 @@ export async function reportCommand(dirs: readonly string[], opts: { compare?: s
   if (dirs.length > 1 && opts.compare !== undefined) throw new InputError('--compare takes one results folder on each side', 'merge the folders first (report A B --out M), then compare M');
   const dir = opts.out ?? dirs[0]!;
   // several folders (shards of one sweep, or sweeps on several pairs): their rows together, each keeping its sweep_id
-  const perDir = dirs.map(rowsOf);
+  const perDir = dirs.map(folderRows);
   const header = (rs: readonly TrialRow[]) => Object.keys(rs[0] ?? {}).join(',');
   const odd = perDir.findIndex((rs) => rs.length > 0 && perDir[0]!.length > 0 && header(rs) !== header(perDir[0]!));
   if (odd > 0) throw new InputError(`${dirs[odd]}/trials.csv has other columns than ${dirs[0]}/trials.csv (another migbench version)`, `merge folders of one version`);
@@ -42,7 +37,7 @@ export async function reportCommand(dirs: readonly string[], opts: { compare?: s
     if (!opts.quiet) process.stdout.write(`${s}\n`);
   };
   if (opts.compare !== undefined) {
-    const other = rowsOf(opts.compare);
+    const other = folderRows(opts.compare);
     const c = compare({ label: basename(resolve(dir)), rows }, { label: basename(resolve(opts.compare)), rows: other });
     const out = join(dir, `compare-${c.b.label}.html`);
     writeFileSync(out, compareHtml(c));
@@ -74,7 +69,7 @@ export async function reportCommand(dirs: readonly string[], opts: { compare?: s
   );
   say(summaryTable(cells));
   if (predicted) {
-    const left = [...predicted.skipped].map(([r, n]) => `${n} × ${r}`).join('; ');
+    const left = describeSkipped(predicted.skipped);
     say(`\npredicted against measured (model ${opts.model}):\n${predictedTable(predicted.cells)}${left ? `\nnot predicted: ${left}` : ''}`);
   }
   say(`\nmean ±half of the 95 % confidence interval, over completed trials; ${join(dir, 'summary.csv')}, ${join(dir, 'report.html')}`);
@@ -96,7 +91,7 @@ async function readRawFrom(dirs: readonly string[], perDir: readonly TrialRow[][
 export function recommendCommand(dir: string, opts: { goal?: string; maxDowntimeMs?: string }): number {
   const goal = parseGoal(opts.goal);
   const max = parseMaxDowntimeMs(opts.maxDowntimeMs);
-  const recs = recommend(rowsOf(dir), goal, max);
+  const recs = recommend(folderRows(dir), goal, max);
   process.stdout.write(`goal: lowest ${goalLabel(goal)}${max !== undefined ? `, mean downtime ≤ ${max} ms` : ''}\n\n`);
   process.stdout.write(`${formatTable(['load · delay', 'recommendation'], recs.map((r) => [r.cell, r.verdict]), 2)}\n`);
   const excluded = recs.flatMap((r) => r.excluded.map((e) => `${r.cell}: ${e}`));

@@ -1,7 +1,7 @@
 // How far a model's predictions fall from what was measured: per strategy and metric, the median absolute
 // percentage error, and the spread of measured ÷ predicted that advise turns into an interval.
 import { median, quantile } from 'simple-statistics';
-import type { PairConstants } from './inputs.js';
+import type { PairConstants, Prediction } from './inputs.js';
 import { METRICS, type Metric } from './fit.js';
 import type { Sample } from './samples.js';
 import { predict } from './strategy.js';
@@ -29,14 +29,32 @@ export interface Accuracy {
   readonly convergence: Convergence[];
 }
 
+export interface Predicted {
+  readonly s: Sample;
+  readonly p: Prediction;
+  /** The model called the outcome right: converged and completed, or not and timed out. */
+  readonly agrees: boolean;
+}
+
+export function predictAll(samples: readonly Sample[], c: PairConstants): Predicted[] {
+  return samples.map((s) => {
+    const p = predict(s.strategy, s.inputs, c);
+    return { s, p, agrees: p.converges === (s.measured.status === 'completed') };
+  });
+}
+
+/** The samples grouped by a key, in the order keys first appear. */
+export function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of xs) out.set(key(x), [...(out.get(key(x)) ?? []), x]);
+  return out;
+}
+
 export function accuracy(samples: readonly Sample[], c: PairConstants): Accuracy {
-  const byStrategy = new Map<string, Sample[]>();
-  for (const s of samples) byStrategy.set(s.strategy.label, [...(byStrategy.get(s.strategy.label) ?? []), s]);
   const errors: MetricError[] = [];
   const convergence: Convergence[] = [];
-  for (const [strategy, mine] of byStrategy) {
-    const predicted = mine.map((s) => ({ s, p: predict(s.strategy, s.inputs, c) }));
-    convergence.push({ strategy, n: mine.length, agree: predicted.filter(({ s, p }) => p.converges === (s.measured.status === 'completed')).length });
+  for (const [strategy, predicted] of groupBy(predictAll(samples, c), (x) => x.s.strategy.label)) {
+    convergence.push({ strategy, n: predicted.length, agree: predicted.filter((x) => x.agrees).length });
     for (const metric of METRICS) {
       const ratios: number[] = [];
       for (const { s, p } of predicted) {

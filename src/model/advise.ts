@@ -7,12 +7,16 @@ import type { Metric } from './fit.js';
 import type { ModelInputs, PairConstants, Prediction } from './inputs.js';
 import { type ModelStrategy, predict } from './strategy.js';
 
-/** What each goal minimises. service-latency: the time the guest's service stands still — paused, or waiting for pages. */
+/**
+ * What each goal minimises: downtime is QEMU's, as `recommend` ranks it (for post-copy it leaves out libvirt's
+ * switch, which `pausedMs` holds). The model has no service probe: its service-latency is the time the guest's
+ * service stands still — paused (libvirt's events), or waiting for pages in post-copy.
+ */
 export const GOAL_METRIC: Record<Goal, { metric: Metric | 'stalledMs'; label: string; unit: string }> = {
-  downtime: { metric: 'downtimeMs', label: 'downtime', unit: 'ms' },
+  downtime: { metric: 'downtimeMs', label: "downtime (QEMU's)", unit: 'ms' },
   'total-time': { metric: 'totalMs', label: 'total time', unit: 'ms' },
   bytes: { metric: 'bytes', label: 'bytes sent', unit: 'MiB' },
-  'service-latency': { metric: 'stalledMs', label: 'guest stalled (downtime + post-copy fault stall)', unit: 'ms' },
+  'service-latency': { metric: 'stalledMs', label: 'guest standing still (paused + post-copy fault stall)', unit: 'ms' },
 };
 
 export interface Outlook {
@@ -36,7 +40,7 @@ export interface Advice {
 
 export function goalValue(p: Prediction, goal: Goal): number {
   const m = GOAL_METRIC[goal].metric;
-  if (m === 'stalledMs') return p.downtimeMs + (p.stallMs ?? 0);
+  if (m === 'stalledMs') return p.pausedMs + (p.stallMs ?? 0);
   return goal === 'bytes' ? p.bytes / 2 ** 20 : (p[m] ?? Number.NaN);
 }
 
@@ -54,13 +58,21 @@ export function advise(inputs: ModelInputs, strategies: readonly ModelStrategy[]
       continue;
     }
     const value = goalValue(prediction, goal);
-    const m = GOAL_METRIC[goal].metric;
-    ranked.push({ strategy: s.label, prediction, value, interval: spread(accuracy, s.label, m === 'stalledMs' ? 'downtimeMs' : m, value) });
+    ranked.push({ strategy: s.label, prediction, value, interval: goalInterval(accuracy, s.label, goal, prediction) });
   }
   ranked.sort((a, b) => a.value - b.value);
   const [best, runnerUp] = ranked;
   const confidence = !best || !runnerUp ? (best?.interval ? 'clear' : 'unknown') : !best.interval || !runnerUp.interval ? 'unknown' : best.interval[1] < runnerUp.interval[0] ? 'clear' : 'close';
   return { goal, ranked, excluded, best, runnerUp, confidence };
+}
+
+/** The goal's interval; service-latency's as the sum of its two parts' intervals. */
+function goalInterval(accuracy: Accuracy | undefined, strategy: string, goal: Goal, p: Prediction): [number, number] | undefined {
+  const m = GOAL_METRIC[goal].metric;
+  if (m !== 'stalledMs') return spread(accuracy, strategy, m, goalValue(p, goal));
+  const paused = spread(accuracy, strategy, 'pausedMs', p.pausedMs);
+  const stall: [number, number] | undefined = p.stallMs === undefined ? [0, 0] : spread(accuracy, strategy, 'stallMs', p.stallMs);
+  return paused && stall ? [paused[0] + stall[0], paused[1] + stall[1]] : undefined;
 }
 
 /** predicted × [10th, 90th percentile of measured ÷ predicted] of this strategy's trials in the fit (at least 3). */

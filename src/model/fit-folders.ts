@@ -1,25 +1,17 @@
 // `migbench fit`'s work without the printing: the rows of results folders, the guest's non-zero RAM at rest from
 // their idle trials, the samples, the fitted constants and how well they predict the rows they came from.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { readTrials, type TrialRow } from '../results/read-trials.js';
+import { folderRows } from '../results/read-trials.js';
 import { accuracy } from './accuracy.js';
 import { fitConstants } from './fit.js';
 import { MODEL_FORMAT, type ModelFile } from './model-file.js';
-import { idleNonZeroBytes, type Sample, samplesOf } from './samples.js';
+import { describeSkipped, idleNonZeroBytes, type Sample, samplesOf } from './samples.js';
 
 export interface FolderFit {
   readonly model: ModelFile;
   readonly samples: Sample[];
   /** Rows left out, by reason, over all folders. */
   readonly skipped: Map<string, number>;
-}
-
-export function folderRows(dir: string): TrialRow[] {
-  const file = join(dir, 'trials.csv');
-  if (!existsSync(file)) throw new InputError(`${dir} has no trials.csv`, 'give a results folder of migbench run');
-  return readTrials(file);
 }
 
 /** `passOver`: leave out folders without the inputs (advise, fitting whatever it finds) instead of refusing. */
@@ -33,13 +25,12 @@ export function fitFolders(dirs: readonly string[], passOver = false): FolderFit
     const got = samplesOf(rows, baseline);
     if (got.samples.length === 0 && passOver) continue;
     if (got.samples.length === 0) {
-      const why = [...got.skipped.entries()].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${n} × ${r}`).join('; ');
-      throw new InputError(`${dir}: none of its ${rows.length} trials has the model's inputs (${why || 'no trials'})`, 'fit on sweeps run with link_probe and dirty_rate_calc on (their defaults), completed or timed out');
+      throw new InputError(`${dir}: none of its ${rows.length} trials has the model's inputs (${describeSkipped(got.skipped) || 'no trials'})`, 'fit on sweeps of presets under their own names, run with link_probe and dirty_rate_calc on (their defaults)');
     }
     samples.push(...got.samples);
     for (const [r, n] of got.skipped) skipped.set(r, (skipped.get(r) ?? 0) + n);
   }
-  if (samples.length === 0) throw new InputError(`none of the trials in ${dirs.join(', ')} has the model's inputs`, 'fit on sweeps run with link_probe and dirty_rate_calc on (their defaults)');
+  if (samples.length === 0) throw new InputError(`none of the trials in ${dirs.join(', ')} has the model's inputs`, 'fit on sweeps of presets under their own names, run with link_probe and dirty_rate_calc on (their defaults)');
   const fit = fitConstants(samples);
   return {
     model: {

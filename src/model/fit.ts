@@ -6,23 +6,35 @@ import { DEFAULT_CONSTANTS, type PairConstants } from './inputs.js';
 import type { Sample } from './samples.js';
 import { predict } from './strategy.js';
 
-export const METRICS = ['totalMs', 'downtimeMs', 'bytes', 'stallMs'] as const;
+export const METRICS = ['totalMs', 'downtimeMs', 'pausedMs', 'bytes', 'stallMs'] as const;
 export type Metric = (typeof METRICS)[number];
+
+/** How each metric is shown: its words, unit, and the scale from the model's ms and bytes. */
+export const METRIC_LABELS: Record<Metric, { label: string; unit: string; scale: number; digits: number }> = {
+  totalMs: { label: 'total time', unit: 'ms', scale: 1, digits: 0 },
+  downtimeMs: { label: 'downtime', unit: 'ms', scale: 1, digits: 0 },
+  pausedMs: { label: 'guest paused (events)', unit: 'ms', scale: 1, digits: 0 },
+  bytes: { label: 'sent', unit: 'MiB', scale: 2 ** 20, digits: 1 },
+  stallMs: { label: 'post-copy stall', unit: 'ms', scale: 1, digits: 0 },
+};
+
+/** The strategies that switch to post-copy (or may). */
+export const switchesToPostcopy = (s: Sample): boolean => s.strategy.name === 'postcopy' || s.strategy.name === 'hybrid' || s.strategy.name === 'hybrid-timeout';
 
 type Fitted = Exclude<keyof PairConstants, 'maxRounds' | 'zeroPageBytes'>;
 
 /** Each constant's bounds and the trials that inform it. */
 const PARAMS: ReadonlyArray<{ key: Fitted; lo: number; hi: number; informedBy: (s: Sample) => boolean }> = [
   { key: 'efficiency', lo: 0.2, hi: 1.2, informedBy: () => true },
-  { key: 'pullEfficiency', lo: 0.2, hi: 2, informedBy: (s) => s.strategy.name === 'postcopy' || s.strategy.name === 'hybrid' },
+  { key: 'pullEfficiency', lo: 0.2, hi: 2, informedBy: switchesToPostcopy },
   { key: 'maxStreamMiBs', lo: 20, hi: 20_000, informedBy: () => true },
-  { key: 'maxPullMiBs', lo: 20, hi: 20_000, informedBy: (s) => s.strategy.name === 'postcopy' || s.strategy.name === 'hybrid' },
+  { key: 'maxPullMiBs', lo: 20, hi: 20_000, informedBy: switchesToPostcopy },
   { key: 'setupMs', lo: 1, hi: 5_000, informedBy: () => true },
   { key: 'switchMs', lo: 1, hi: 3_000, informedBy: () => true },
   { key: 'switchRtts', lo: 0.2, hi: 20, informedBy: (s) => s.inputs.rttMs > 1 && s.strategy.name !== 'postcopy' },
-  { key: 'postcopyDowntimeMs', lo: 0.5, hi: 3_000, informedBy: (s) => s.strategy.name === 'postcopy' || s.strategy.name === 'hybrid' },
-  { key: 'postcopySwitchMs', lo: 0.5, hi: 3_000, informedBy: (s) => s.strategy.name === 'postcopy' || s.strategy.name === 'hybrid' },
-  { key: 'postcopySwitchRtts', lo: 0.2, hi: 30, informedBy: (s) => (s.strategy.name === 'postcopy' || s.strategy.name === 'hybrid') && s.inputs.rttMs > 1 },
+  { key: 'postcopyDowntimeMs', lo: 0.5, hi: 3_000, informedBy: switchesToPostcopy },
+  { key: 'postcopySwitchMs', lo: 0.5, hi: 3_000, informedBy: switchesToPostcopy },
+  { key: 'postcopySwitchRtts', lo: 0.2, hi: 30, informedBy: (s) => switchesToPostcopy(s) && s.inputs.rttMs > 1 },
   { key: 'switchWaitMs', lo: 1, hi: 10_000, informedBy: (s) => s.strategy.name === 'postcopy' },
   { key: 'faultShare', lo: 1e-4, hi: 1, informedBy: (s) => s.measured.stallMs !== undefined && s.inputs.dirtyBytesPerS > 0 },
   { key: 'faultServiceMs', lo: 0.01, hi: 50, informedBy: (s) => s.measured.stallMs !== undefined && s.inputs.dirtyBytesPerS > 0 },

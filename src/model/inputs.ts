@@ -92,17 +92,20 @@ export interface Prediction {
   readonly bytes: number;
   /** libvirt's total time: setup, the passes, the switch-over and, for post-copy, the page pull. */
   readonly totalMs: number;
-  /** The guest paused on both hosts. */
+  /** QEMU's downtime (downtime_ms). */
   readonly downtimeMs: number;
+  /** The guest's pause as libvirt's events see it, paused on the source until resumed on the destination
+   * (event_downtime_ms): QEMU's downtime and a little for pre-copy; libvirt's whole switch for post-copy. */
+  readonly pausedMs: number;
   /** Post-copy: time its vCPU stood waiting for pages during the pull (compare postcopy_blocktime_ms). */
   readonly stallMs?: number;
 }
 
-/** The throughput the pre-copy stream reaches, bytes/ms: a share of the link, at most what the hosts carry, and the
- * pre-copy cap when `capped`. */
-export function streamBytesPerMs(i: ModelInputs, c: PairConstants, capped = true): number {
-  const reach = Math.min(i.linkBytesPerS * c.efficiency, c.maxStreamMiBs * 2 ** 20);
-  return (capped && i.capBytesPerS !== undefined ? Math.min(reach, i.capBytesPerS) : reach) / 1000;
+/** The throughput the pre-copy stream reaches, bytes/ms: a share of the link, at most what the hosts carry, times
+ * `speedup` (multifd's), and never above the trial's bandwidth cap. */
+export function streamBytesPerMs(i: ModelInputs, c: PairConstants, speedup = 1): number {
+  const reach = Math.min(i.linkBytesPerS * c.efficiency, c.maxStreamMiBs * 2 ** 20) * speedup;
+  return (i.capBytesPerS !== undefined ? Math.min(reach, i.capBytesPerS) : reach) / 1000;
 }
 
 /** Post-copy's page pull, bytes/ms: its own share of the link, at most what the hosts carry, never capped. */

@@ -21,6 +21,9 @@ export interface ModelFile {
   readonly accuracy: Accuracy;
 }
 
+/** Constants a throughput is multiplied or bounded by: 0 would make every prediction infinite. */
+const RATES = ['efficiency', 'pullEfficiency', 'maxStreamMiBs', 'maxPullMiBs', 'multifdGain', 'xbzrleRatio', 'throttleHeadroom', 'maxRounds'];
+
 export function readModelFile(path: string): ModelFile {
   let parsed: unknown;
   try {
@@ -31,8 +34,11 @@ export function readModelFile(path: string): ModelFile {
   const m = parsed as Partial<ModelFile>;
   if (m?.format !== MODEL_FORMAT) throw new InputError(`${path} is not a migbench model (format ${JSON.stringify(m?.format)}, expected ${MODEL_FORMAT})`, 'write one with migbench fit RESULTS… --out model.json');
   const c = m.constants as Record<string, unknown> | undefined;
-  const bad = Object.keys(DEFAULT_CONSTANTS).find((k) => typeof c?.[k] !== 'number' || !Number.isFinite(c[k]));
-  if (bad) throw new InputError(`${path}: constant ${bad} is missing or not a number`, 'fit the model again with this migbench version (migbench fit)');
-  if (typeof m.idleNonZeroBytes !== 'number' || !m.accuracy) throw new InputError(`${path}: idleNonZeroBytes or accuracy missing`, 'fit the model again with migbench fit');
+  const bad = Object.keys(DEFAULT_CONSTANTS).find((k) => typeof c?.[k] !== 'number' || !(c[k] >= 0) || (RATES.includes(k) && !(c[k] > 0)));
+  if (bad) throw new InputError(`${path}: constant ${bad} is missing, not a number, or out of range (${JSON.stringify(c?.[bad])})`, 'fit the model again with this migbench version (migbench fit)');
+  const a = m.accuracy;
+  if (typeof m.idleNonZeroBytes !== 'number' || typeof m.trials !== 'number' || !Array.isArray(m.from) || !Array.isArray(a?.errors) || !Array.isArray(a?.convergence)) {
+    throw new InputError(`${path}: idleNonZeroBytes, trials, from or accuracy is missing`, 'fit the model again with migbench fit');
+  }
   return m as ModelFile;
 }

@@ -20,10 +20,16 @@ export function predictHybrid(i: ModelInputs, c: PairConstants): Prediction {
   return afterSwitch(i, c, first, passMs, Math.min(i.workingSetBytes, (i.dirtyBytesPerS / 1000) * passMs));
 }
 
-/** Pre-copy for `afterMs`, then post-copy for the working set (hybrid-timeout's switch on a timer). */
+/**
+ * Pre-copy for `afterMs`, then post-copy (hybrid-timeout's switch on a timer): what the first pass had not sent yet,
+ * and the working set dirtied meanwhile. Nova's other trigger, an iteration that gained less than min_progress_pct,
+ * is not modelled.
+ */
 export function predictSwitchAfter(i: ModelInputs, c: PairConstants, afterMs: number): Prediction {
-  const sent = streamBytesPerMs(i, c) * Math.max(0, afterMs - c.setupMs);
-  return afterSwitch(i, c, sent, afterMs - c.setupMs, Math.min(i.workingSetBytes, firstPassBytes(i, c)));
+  const beforeMs = Math.max(0, afterMs - c.setupMs);
+  const sent = streamBytesPerMs(i, c) * beforeMs;
+  const unsent = Math.max(0, firstPassBytes(i, c) - sent);
+  return afterSwitch(i, c, sent, beforeMs, unsent + Math.min(i.workingSetBytes, (i.dirtyBytesPerS / 1000) * beforeMs));
 }
 
 function afterSwitch(i: ModelInputs, c: PairConstants, sentBefore: number, beforeMs: number, left: number): Prediction {
@@ -39,5 +45,5 @@ function afterSwitch(i: ModelInputs, c: PairConstants, sentBefore: number, befor
   const k = ((i.dirtyBytesPerS / 1000) * c.faultShare * f) / PAGE_BYTES;
   const mostFaults = (Math.min(i.workingSetBytes, left) / PAGE_BYTES) * c.faultShare;
   const stallMs = Math.min((pullMs * k) / (1 + k), mostFaults * f);
-  return { converges: true, rounds: sentBefore > 0 ? 1 : 0, bytes: sentBefore + left, totalMs: c.setupMs + beforeMs + switchMs + pullMs, downtimeMs, stallMs };
+  return { converges: true, rounds: sentBefore > 0 ? 1 : 0, bytes: sentBefore + left, totalMs: c.setupMs + beforeMs + switchMs + pullMs, downtimeMs, pausedMs: switchMs, stallMs };
 }

@@ -15,7 +15,7 @@ export interface PrecopyVariant {
 }
 
 export function predictPrecopy(i: ModelInputs, c: PairConstants, v: PrecopyVariant = {}): Prediction {
-  const rate = streamBytesPerMs(i, c) * (v.speedup ?? 1);
+  const rate = streamBytesPerMs(i, c, v.speedup);
   const threshold = rate * i.maxDowntimeMs;
   let pending = firstPassBytes(i, c);
   let bytes = 0;
@@ -24,18 +24,19 @@ export function predictPrecopy(i: ModelInputs, c: PairConstants, v: PrecopyVaria
     const passMs = pending / rate;
     bytes += pending;
     elapsed += passMs;
-    const dirtied = Math.min(i.workingSetBytes, (dirtyRate(i, c, v, round + 1) / 1000) * passMs);
+    const dirtied = Math.min(i.workingSetBytes, (dirtyRate(i, c, v, round) / 1000) * passMs);
+    // xbzrle sends less of each page, but QEMU compares the dirty pages themselves with the threshold
     pending = dirtied * (v.resendRatio ?? 1);
-    if (pending <= threshold) {
+    if (dirtied <= threshold) {
       const downtimeMs = c.switchMs + pending / rate + i.rttMs * c.switchRtts;
-      return { converges: true, rounds: round, bytes: bytes + pending, totalMs: elapsed + downtimeMs, downtimeMs };
+      return { converges: true, rounds: round, bytes: bytes + pending, totalMs: elapsed + downtimeMs, downtimeMs, pausedMs: downtimeMs };
     }
   }
-  return { converges: false, reason: nonConvergence(i, rate, threshold, v), rounds: c.maxRounds, bytes, totalMs: elapsed, downtimeMs: Number.NaN };
+  return { converges: false, reason: nonConvergence(i, rate, threshold, v), rounds: c.maxRounds, bytes, totalMs: elapsed, downtimeMs: Number.NaN, pausedMs: Number.NaN };
 }
 
 /**
- * The dirty rate during a pass. auto-converge: QEMU throttles the vCPUs once a second sync period dirtied more than
+ * The dirty rate while pass `pass` is sent. auto-converge: QEMU throttles the vCPUs once a second sync period dirtied more than
  * half of what it sent (migration/ram.c, dirty_rate_high_cnt), so from the third pass on, by `initial` and then
  * `increment` more per pass, at most 99 %. A paced writer keeps its pace until the throttle bites into its headroom.
  */

@@ -12,6 +12,8 @@ export interface Measured {
   readonly status: 'completed' | 'timeout';
   readonly totalMs?: number;
   readonly downtimeMs?: number;
+  /** event_downtime_ms. */
+  readonly pausedMs?: number;
   readonly bytes?: number;
   /** postcopy_blocktime_ms. */
   readonly stallMs?: number;
@@ -41,6 +43,11 @@ export function idleNonZeroBytes(rows: readonly TrialRow[]): number | undefined 
   return pick.length ? pick[Math.floor(pick.length / 2)] : undefined;
 }
 
+/** "3 × status failed; 1 × no ram_bytes": the rows left out, most frequent first. */
+export function describeSkipped(skipped: ReadonlyMap<string, number>): string {
+  return [...skipped].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${n} × ${r}`).join('; ');
+}
+
 /** Every row the model can take, with the reasons of the others. `baseline`: the guest's non-zero RAM at rest. */
 export function samplesOf(rows: readonly TrialRow[], baseline: number): Samples {
   const samples: Sample[] = [];
@@ -62,6 +69,7 @@ function sampleOf(row: TrialRow, baseline: number): Sample | string {
   const linkMiBs = num(row, 'link_mib_s');
   const rttMs = num(row, 'link_rtt_ms');
   if (linkMiBs === undefined || rttMs === undefined) return 'no link_mib_s / link_rtt_ms (experiment link_probe)';
+  if (linkMiBs <= 0) return 'link_mib_s is 0';
   const idle = row.load === 'idle' || row.load === '';
   const dirty = idle ? 0 : num(row, 'dirty_rate_calc_mib_s');
   if (dirty === undefined) return 'no dirty_rate_calc_mib_s for a load (experiment dirty_rate_calc)';
@@ -87,6 +95,7 @@ function sampleOf(row: TrialRow, baseline: number): Sample | string {
           totalMs: num(row, 'total_time_ms'),
           // QEMU's only: the events' downtime (where QEMU left it out) also holds libvirt's switch-over work
           downtimeMs: num(row, 'downtime_ms'),
+          pausedMs: num(row, 'event_downtime_ms'),
           bytes: num(row, 'data_processed_bytes'),
           ...(stall !== undefined && row.postcopy_used === 'yes' ? { stallMs: stall } : {}),
         };

@@ -2,10 +2,10 @@
 // error — the terminal table and a section of report.html.
 import { mean } from 'simple-statistics';
 import { cellName } from '../plan/cell.js';
-import { METRICS, type Metric } from '../model/fit.js';
+import { groupBy, predictAll } from '../model/accuracy.js';
+import { METRIC_LABELS, METRICS, type Metric } from '../model/fit.js';
 import type { ModelFile } from '../model/model-file.js';
-import { idleNonZeroBytes, samplesOf, type Sample } from '../model/samples.js';
-import { predict } from '../model/strategy.js';
+import { idleNonZeroBytes, samplesOf } from '../model/samples.js';
 import { cellKeyOf } from '../results/cells.js';
 import type { TrialRow } from '../results/read-trials.js';
 import { esc } from './svg/svg.js';
@@ -16,34 +16,23 @@ export interface PredictedCell {
   readonly trials: number;
   /** Trials whose outcome (completed or timed out) the model called right. */
   readonly convergedAsPredicted: number;
-  readonly metrics: ReadonlyArray<{ metric: Metric; measured: number; predicted: number; errorPct: number }>;
+  /** Means over the trials that completed and were predicted to converge; no error where the measure is 0. */
+  readonly metrics: ReadonlyArray<{ metric: Metric; measured: number; predicted: number; errorPct: number | undefined }>;
 }
-
-const LABEL: Record<Metric, { label: string; scale: number; unit: string }> = {
-  totalMs: { label: 'total', scale: 1, unit: 'ms' },
-  downtimeMs: { label: 'downtime', scale: 1, unit: 'ms' },
-  bytes: { label: 'sent', scale: 2 ** 20, unit: 'MiB' },
-  stallMs: { label: 'post-copy stall', scale: 1, unit: 'ms' },
-};
 
 /** The folder's own idle guest when it has idle trials, else the fitted sweeps'. */
 export function predictedCells(rows: readonly TrialRow[], model: ModelFile): { cells: PredictedCell[]; skipped: Map<string, number> } {
   const { samples, skipped } = samplesOf(rows, idleNonZeroBytes(rows) ?? model.idleNonZeroBytes);
-  const byCell = new Map<string, Sample[]>();
-  for (const s of samples) {
-    const key = cellName(cellKeyOf(s.row, false), ' · ');
-    byCell.set(key, [...(byCell.get(key) ?? []), s]);
-  }
-  const cells = [...byCell].map(([cell, mine]) => {
-    const pairs = mine.map((s) => ({ s, p: predict(s.strategy, s.inputs, model.constants) }));
+  const byCell = groupBy(predictAll(samples, model.constants), (x) => cellName(cellKeyOf(x.s.row, false), ' · '));
+  const cells = [...byCell].map(([cell, pairs]) => {
     const metrics = METRICS.flatMap((metric) => {
       const both = pairs.filter(({ s, p }) => p.converges && s.measured[metric] !== undefined && p[metric] !== undefined);
       if (both.length === 0) return [];
       const measured = mean(both.map(({ s }) => s.measured[metric]!));
       const predicted = mean(both.map(({ p }) => p[metric]!));
-      return [{ metric, measured, predicted, errorPct: measured > 0 ? ((predicted - measured) / measured) * 100 : Number.NaN }];
+      return [{ metric, measured, predicted, errorPct: measured > 0 ? ((predicted - measured) / measured) * 100 : undefined }];
     });
-    return { cell, trials: mine.length, convergedAsPredicted: pairs.filter(({ s, p }) => p.converges === (s.measured.status === 'completed')).length, metrics };
+    return { cell, trials: pairs.length, convergedAsPredicted: pairs.filter((x) => x.agrees).length, metrics };
   });
   return { cells, skipped };
 }
@@ -51,12 +40,13 @@ export function predictedCells(rows: readonly TrialRow[], model: ModelFile): { c
 function figure(c: PredictedCell, m: Metric): string {
   const x = c.metrics.find((y) => y.metric === m);
   if (!x) return '–';
-  const l = LABEL[m];
-  const n = (v: number) => (v / l.scale).toFixed(l.scale > 1 ? 1 : 0);
-  return `${n(x.predicted)} / ${n(x.measured)} (${x.errorPct >= 0 ? '+' : ''}${x.errorPct.toFixed(0)} %)`;
+  const l = METRIC_LABELS[m];
+  const n = (v: number) => (v / l.scale).toFixed(l.digits);
+  const err = x.errorPct === undefined ? '' : ` (${x.errorPct >= 0 ? '+' : ''}${x.errorPct.toFixed(0)} %)`;
+  return `${n(x.predicted)} / ${n(x.measured)}${err}`;
 }
 
-const HEADER = ['cell', 'converged as predicted', ...METRICS.map((m) => `${LABEL[m].label} ${LABEL[m].unit}: predicted / measured`)];
+const HEADER = ['cell', 'converged as predicted', ...METRICS.map((m) => `${METRIC_LABELS[m].label} ${METRIC_LABELS[m].unit}: predicted / measured`)];
 
 export function predictedTable(cells: readonly PredictedCell[]): string {
   return formatTable(HEADER, cells.map((c) => [c.cell, `${c.convergedAsPredicted}/${c.trials}`, ...METRICS.map((m) => figure(c, m))]), 1);

@@ -37,8 +37,14 @@ export async function measureLive(hosts: Hosts, o: LiveOptions, log: Logger): Pr
     const destination = session.pair.find((h) => h !== source)!;
     const scripts = [session.linkScripts.get(source.spec.name), session.linkScripts.get(destination.spec.name)] as const;
     if (!scripts[0] || !scripts[1] || session.ramBytes === undefined) throw new RuntimeError('the link probe or the domain RAM is missing after the checks', 'run migbench doctor and report this');
+    const stopped = () => {
+      if (o.signal?.aborted) throw new RuntimeError('advise was stopped', 'run it again');
+    };
+    stopped();
     const link = await measureLink(source.remote, scripts[0], destination.remote, scripts[1], linkPath(destination.spec, {}, experiment.delay.proxy_port), o.linkSeconds);
     log.info({ rttMs: link.rttMs, mibS: link.mibS }, 'link measured');
+    if (!(link.mibS > 0)) throw new RuntimeError(`the link probe from ${source.spec.name} to ${destination.spec.name} carried nothing`, 'check the migration address of the hosts file and that nothing blocks its ports');
+    stopped();
     const short = { ...(await calcDirtyRate(source.virsh, hosts.domain, o.shortS, undefined, o.signal)), seconds: o.shortS };
     const long = { ...(await calcDirtyRate(source.virsh, hosts.domain, o.longS, undefined, o.signal)), seconds: o.longS };
     log.info({ short: short.mibS, long: long.mibS }, 'dirty rate measured');

@@ -14,8 +14,9 @@ import { groupName } from '../../src/plan/cell.js';
 import { accuracy } from '../../src/model/accuracy.js';
 import { advise } from '../../src/model/advise.js';
 import { METRICS } from '../../src/model/fit.js';
-import { fitFolders, folderRows } from '../../src/model/fit-folders.js';
-import { type Sample, samplesOf } from '../../src/model/samples.js';
+import { fitFolders } from '../../src/model/fit-folders.js';
+import { folderRows } from '../../src/results/read-trials.js';
+import { describeSkipped, type Sample, samplesOf } from '../../src/model/samples.js';
 import { predict } from '../../src/model/strategy.js';
 import { cellKeyOf } from '../../src/results/cells.js';
 import { recommend } from '../../src/report/recommend.js';
@@ -57,7 +58,7 @@ function score(fitDir: string, validateDir: string): void {
   const rows = folderRows(validateDir);
   const { samples, skipped } = samplesOf(rows, model.idleNonZeroBytes);
   const a = accuracy(samples, model.constants);
-  console.log(`predicting ${samples.length} trials of ${validateDir}${skipped.size ? ` (left out: ${[...skipped].map(([r, n]) => `${n} × ${r}`).join('; ')})` : ''}:\n${accuracyTable(a)}\n`);
+  console.log(`predicting ${samples.length} trials of ${validateDir}${skipped.size ? ` (left out: ${describeSkipped(skipped)})` : ''}:\n${accuracyTable(a)}\n`);
   // pooled over strategies: the median error of every trial, per metric
   const pooled = METRICS.map((m) => {
     const errs = samples.flatMap((s) => {

@@ -28,7 +28,6 @@ interface AdviceJson {
   ranked: Array<{ strategy: string; value: number; prediction: { totalMs: number; bytes: number } }>;
   excluded: Array<{ strategy: string }>;
   best?: unknown;
-  confidence: string;
 }
 
 describe('fit and advise on the lab', { skip }, () => {
@@ -80,7 +79,6 @@ describe('fit and advise on the lab', { skip }, () => {
       assert.ok(o.prediction.totalMs > 0 && o.prediction.bytes > 32 * MiB, JSON.stringify(o));
       assert.equal(o.value, o.prediction.totalMs);
     }
-    assert.ok(['clear', 'close', 'unknown'].includes(advice.confidence));
     assert.deepEqual(await sweepLeftovers(), [], 'advise leaves nothing on the hosts or in the guest');
     assert.ok(runningOnExactlyOne());
   });
@@ -91,13 +89,12 @@ describe('fit and advise on the lab', { skip }, () => {
     const r = await migbench(['advise', '--hosts', HOSTS, '--results', empty]);
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /model: the analytic form with default constants \(no --model, and no results folder under .*no-results\/\)/);
-    assert.match(r.stdout, /best for lowest downtime: \S+ .* how sure is unknown/);
+    assert.match(r.stdout, /best for lowest downtime \(QEMU's\): \S+ .* how sure is unknown/);
     assert.match(r.stdout, /^precopy /m);
     assert.deepEqual(await sweepLeftovers(), []);
     const bad = await migbench(['advise', '--hosts', HOSTS, '--goal', 'fastest']);
     assert.equal(bad.code, 2);
     assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
     assert.match(bad.stderr, /--goal must be one of: downtime, total-time, bytes, service-latency/);
-    assert.equal(readFileSync(join(work, 'model.json'), 'utf8').includes('"format": "migbench-model/1"'), true);
   });
 });

@@ -15,6 +15,7 @@ import { readModelFile } from '../../src/model/model-file.js';
 import { idleNonZeroBytes, samplesOf } from '../../src/model/samples.js';
 import { predict, strategyOf } from '../../src/model/strategy.js';
 import { InputError } from '../../src/errors.js';
+import { predictedCells, predictedTable } from '../../src/report/predicted.js';
 
 const MiB = 2 ** 20;
 const TRUE: PairConstants = { ...DEFAULT_CONSTANTS, efficiency: 0.7, pullEfficiency: 1.1, maxStreamMiBs: 300, maxPullMiBs: 600, setupMs: 400, switchMs: 40, switchRtts: 2.5, postcopyDowntimeMs: 6, postcopySwitchMs: 50, postcopySwitchRtts: 6, switchWaitMs: 300, faultShare: 0.02, faultServiceMs: 2, multifdGain: 1.6, xbzrleRatio: 0.3, throttleHeadroom: 3 };
@@ -85,11 +86,24 @@ test('fit refuses a folder without idle trials, and one whose trials lack the in
   assert.throws(() => fitFolders([dir(rows), noLink]), (e: unknown) => e instanceof InputError && e.problem.startsWith(`${noLink}: none of its ${rows.length} trials`) && /link_probe/.test(e.problem));
   const good = fitFolders([dir(rows)]);
   assert.equal(good.model.trials, rows.length);
+  // report --model: predicted beside measured per cell; an idle post-copy's measured 0 ms stall gets no error figure
+  const idlePost = rows.map((r) => (r.load === 'idle' && r.strategy === 'postcopy' ? { ...r, postcopy_blocktime_ms: '0' } : r));
+  const { cells } = predictedCells(idlePost, good.model);
+  assert.equal(cells.length, rows.length, 'one trial per cell here');
+  const idle = cells.find((c) => c.cell === 'postcopy · idle 0ms')!;
+  assert.equal(idle.metrics.find((m) => m.metric === 'stallMs')?.errorPct, undefined);
+  const table = predictedTable(cells);
+  assert.doesNotMatch(table, /NaN|Infinity/);
+  assert.match(table, /^precopy · w96-40 10ms +1\/1 +\d+ \/ \d+ \([+-]\d+ %\)/m);
   const file = join(mkdtempSync(join(tmpdir(), 'migbench-model-')), 'model.json');
   writeFileSync(file, JSON.stringify(good.model));
   assert.deepEqual(readModelFile(file).constants, good.model.constants);
   writeFileSync(file, JSON.stringify({ ...good.model, constants: { ...good.model.constants, setupMs: 'x' } }));
-  assert.throws(() => readModelFile(file), /constant setupMs is missing or not a number/);
+  assert.throws(() => readModelFile(file), /constant setupMs is missing, not a number, or out of range \("x"\)/);
+  writeFileSync(file, JSON.stringify({ ...good.model, constants: { ...good.model.constants, efficiency: 0 } }));
+  assert.throws(() => readModelFile(file), /constant efficiency .* out of range \(0\)/);
+  writeFileSync(file, JSON.stringify({ ...good.model, accuracy: {} }));
+  assert.throws(() => readModelFile(file), /idleNonZeroBytes, trials, from or accuracy is missing/);
   writeFileSync(file, '{"format": "other"}');
   assert.throws(() => readModelFile(file), /is not a migbench model/);
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { DEFAULT_CONSTANTS, firstPassBytes, type ModelInputs, type PairConstants } from '../../src/model/inputs.js';
 import { predictHybrid, predictPostcopy } from '../../src/model/postcopy.js';
 import { predictPrecopy } from '../../src/model/precopy.js';
+import { predict, strategyOf, type ModelStrategy } from '../../src/model/strategy.js';
 
 const MiB = 2 ** 20;
 /** 1 GiB guest, half of it non-zero; 128 MiB/s link; a 32 MiB/s writer over 600 MiB. */
@@ -71,4 +72,41 @@ test('hybrid: one full pass, then the 128 MiB dirtied during it are pulled', () 
   close(p.bytes, (512 + 128) * MiB, 'bytes');
   close(p.totalMs, 4000 + 1000, 'total: the pass and the pull');
   close(p.downtimeMs, 0, 'downtime: the switch only');
+});
+
+test('auto-converge: unthrottled for two passes, then 20 %, 30 %, … of the vCPU taken until the rest fits', () => {
+  // 100 MiB/s over 128 MiB/s: plain pre-copy needs 11 passes. Throttled from the third (headroom 1: the throttle
+  // slows the writer at once): 512 MiB in 4 s → 400 MiB; 400 in 3.125 s → 312.5; 312.5 at 80 MiB/s → 195.3125;
+  // 195.3125 at 70 → 106.8115234375; at 60 → 50.06790161; at 50 → 19.55777407 MiB, which fits in 38.4 MiB.
+  const hot = { ...guest, dirtyBytesPerS: 100 * MiB };
+  assert.equal(predictPrecopy(hot, bare).rounds, 11);
+  const p = predict(strategyOf('auto-converge') as ModelStrategy, hot, { ...bare, throttleHeadroom: 1 });
+  assert.equal(p.converges, true);
+  assert.equal(p.rounds, 6);
+  const last = 19.557774066925049;
+  close(p.bytes, (512 + 400 + 312.5 + 195.3125 + 106.8115234375 + 50.067901611328125 + last) * MiB, 'bytes');
+  close(p.downtimeMs, (last / 128) * 1000, 'downtime');
+});
+
+test('hybrid-timeout: pre-copy until its switch, then the unsent part of the first pass and what was dirtied meanwhile', () => {
+  // switch after 2 s: 256 of the first pass's 512 MiB sent, 256 not yet, 64 MiB dirtied at 32 MiB/s: 320 MiB pulled
+  const p = predict(strategyOf('hybrid-timeout(after_s=2,min_progress_pct=10)') as ModelStrategy, guest, bare);
+  close(p.bytes, (256 + 320) * MiB, 'bytes');
+  close(p.totalMs, 2000 + 2500, 'total: 2 s of pre-copy, 320 MiB pulled at 128 MiB/s');
+  // one that converges before its switch stays a pre-copy
+  close(predict(strategyOf('hybrid-timeout(after_s=30,min_progress_pct=10)') as ModelStrategy, guest, bare).totalMs, 5250, 'as pre-copy');
+});
+
+test('multifd: its speed-up stays under the bandwidth cap; xbzrle: QEMU tests the dirty pages, not the encoded bytes', () => {
+  const multifd = { ...(strategyOf('multifd(connections=4)') as ModelStrategy) };
+  const capped = predict(multifd, { ...guest, capBytesPerS: 100 * MiB }, { ...bare, multifdGain: 3 });
+  // 100 MiB/s whatever the 3× speed-up: 512 MiB in 5.12 s, then the 163.84 MiB dirtied, then 52.43, and 16.78 fit in 30
+  close(capped.totalMs - capped.downtimeMs, 5120 + 1638.4 + 524.288, 'three passes at the 100 MiB/s cap');
+  // 32 MiB/s over 40 MiB/s, 12 MiB threshold: the first pass (0.8 s) dirties 25.6 MiB, which does not fit however
+  // well xbzrle encodes it; at 10 % the second pass takes 64 ms and the 2.048 MiB dirtied meanwhile fit
+  const slow = { ...guest, nonZeroBytes: 32 * MiB, ramBytes: 32 * MiB, linkBytesPerS: 40 * MiB };
+  const x = predict(strategyOf('xbzrle') as ModelStrategy, slow, { ...bare, xbzrleRatio: 0.1 });
+  assert.equal(x.rounds, 2);
+  close(x.downtimeMs, (0.2048 / 40) * 1000, 'downtime: the encoded rest');
+  assert.equal(predictPrecopy(slow, bare).rounds, 5, 'plain pre-copy: 25.6, 20.48, 16.38, 13.11, then 10.49 MiB fit');
 });
