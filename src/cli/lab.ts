@@ -3,6 +3,7 @@ import { createLogger } from '../log/logger.js';
 import { labDown } from '../lab/down.js';
 import { inspectLab } from '../lab/inspect.js';
 import { defaultLabSettings, type LabSettings } from '../lab/layout.js';
+import { parseLibvirtChoice } from '../lab/libvirt-release.js';
 import { labUp } from '../lab/up.js';
 import { formatTable } from '../report/table.js';
 import { InputError } from '../errors.js';
@@ -13,6 +14,7 @@ export interface LabOptions {
   readonly subnet?: string;
   readonly guestMemory?: string;
   readonly keepOnFailure?: boolean;
+  readonly libvirt?: string;
 }
 
 function settings(opts: LabOptions): LabSettings {
@@ -22,7 +24,7 @@ function settings(opts: LabOptions): LabSettings {
     guestMemoryMiB = Number(opts.guestMemory);
     if (!Number.isInteger(guestMemoryMiB)) throw new InputError(`--guest-memory "${opts.guestMemory}" is not a whole number of MiB`, `e.g. --guest-memory 256`);
   }
-  return { dir: opts.dir ?? d.dir, prefix: opts.prefix ?? d.prefix, subnet: opts.subnet ?? d.subnet, guestMemoryMiB };
+  return { dir: opts.dir ?? d.dir, prefix: opts.prefix ?? d.prefix, subnet: opts.subnet ?? d.subnet, guestMemoryMiB, libvirt: parseLibvirtChoice(opts.libvirt) };
 }
 
 export async function labUpCommand(opts: LabOptions): Promise<number> {
@@ -52,12 +54,13 @@ export async function labStatusCommand(opts: LabOptions): Promise<number> {
   const body = st.hosts.map((h) => [
     h.name,
     h.address,
+    st.state!.settings.libvirt?.[h.key] ?? '9',
     h.netns ? 'yes' : 'no',
     ...(['sshd', 'libvirtd', 'virtlogd'] as const).map((d) => (h.daemons[d] ? String(h.daemons[d]) : '-')),
     Object.entries(h.domains).map(([n, state]) => `${n}: ${state}`).join(', ') || '-',
   ]);
   process.stdout.write(`lab ${s.dir}: ${st.healthy ? 'up' : `NOT HEALTHY (${st.problems.join('; ')})`}\n`);
   process.stdout.write(`bridge ${st.state.settings.prefix}br0: ${st.bridge ? 'present' : 'missing'}; hosts file ${s.dir}/hosts.yaml\n\n`);
-  process.stdout.write(`${formatTable(['host', 'address', 'netns', 'sshd', 'libvirtd', 'virtlogd', 'domains'], body)}\n`);
+  process.stdout.write(`${formatTable(['host', 'address', 'libvirt', 'netns', 'sshd', 'libvirtd', 'virtlogd', 'domains'], body)}\n`);
   return st.healthy ? 0 : 1;
 }

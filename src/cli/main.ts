@@ -137,6 +137,7 @@ const labOptions = (c: Command) =>
     .option('--subnet <a.b.c>', 'private /24 of the lab (default: 10.77.0)');
 labOptions(lab.command('up').description('create the lab: two hosts with sshd + libvirtd, a guest running on the first'))
   .option('--guest-memory <MiB>', 'guest RAM in MiB (default: 256)')
+  .option('--libvirt <release>', "9 (bookworm's, default), 11 (11.3 from bookworm-backports, unpacked by .ci/install-deps) or 9,11: host A on 9.0, B on 11.3")
   .option('--keep-on-failure', 'leave a half-built lab in place for inspection')
   .action(async (opts) => {
     const { labUpCommand } = await import('./lab.js');

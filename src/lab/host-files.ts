@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { shellQuote } from '../remote/quote.js';
 import { HOST_KEYS, type HostKey, type LabLayout } from './layout.js';
 import { hostKeyFile } from './keys.js';
+import { libvirt11Mounts, libvirtEtc } from './libvirt-release.js';
 
 /** Private copy (outside) → path it is mounted over (inside the host). */
 function bindMounts(layout: LabLayout, h: HostKey): Array<[string, string]> {
@@ -18,6 +19,7 @@ function bindMounts(layout: LabLayout, h: HostKey): Array<[string, string]> {
     // root's own home: its .ssh, and none of the machine's shell start-up files (a lab host is another machine)
     [join(d, 'root'), '/root'],
     [join(d, 'hosts'), '/etc/hosts'],
+    ...(layout.libvirt(h) === '11' ? libvirt11Mounts() : []),
   ];
 }
 
@@ -56,10 +58,10 @@ export function writeHostFiles(layout: LabLayout, h: HostKey): void {
   writeFileSync(initScript(layout, h), lines.join('\n'), { mode: 0o755 });
 }
 
-/** /etc/libvirt: the system's configuration, minus domains and autostarted networks, plus lab settings. */
+/** /etc/libvirt: the configuration of the host's libvirt, minus domains and autostarted networks, plus lab settings. */
 function writeLibvirtConfig(layout: LabLayout, h: HostKey): void {
   const d = layout.hostDir(h);
-  cpSync('/etc/libvirt', join(d, 'etc-libvirt'), { recursive: true });
+  cpSync(libvirtEtc(layout.libvirt(h)), join(d, 'etc-libvirt'), { recursive: true });
   rmSync(join(d, 'etc-libvirt', 'qemu', 'networks', 'autostart'), { recursive: true, force: true });
   for (const f of readdirSync(join(d, 'etc-libvirt', 'qemu'))) {
     if (f.endsWith('.xml')) rmSync(join(d, 'etc-libvirt', 'qemu', f));

@@ -12,16 +12,22 @@ export interface LabSettings {
   readonly subnet: string;
   /** Guest RAM in MiB. */
   readonly guestMemoryMiB: number;
+  /** The libvirt of each host (absent in the state of a lab made before the choice existed: 9 on both). */
+  readonly libvirt?: LibvirtChoice;
 }
 
 export type HostKey = 'A' | 'B';
+
+/** The libvirt a lab host runs: the machine's (bookworm's 9.0) or 11.3 (lab/libvirt-release.ts). */
+export type LibvirtRelease = '9' | '11';
+export type LibvirtChoice = Readonly<Record<HostKey, LibvirtRelease>>;
 export const HOST_KEYS: readonly HostKey[] = ['A', 'B'];
 
 export const DEFAULT_LAB_DIR = '/tmp/migbench-lab';
 export const GUEST_NAME = 'mbvm';
 
 export function defaultLabSettings(): LabSettings {
-  return { dir: process.env.MIGBENCH_LAB_DIR || DEFAULT_LAB_DIR, prefix: 'mb', subnet: '10.77.0', guestMemoryMiB: 256 };
+  return { dir: process.env.MIGBENCH_LAB_DIR || DEFAULT_LAB_DIR, prefix: 'mb', subnet: '10.77.0', guestMemoryMiB: 256, libvirt: { A: '9', B: '9' } };
 }
 
 export class LabLayout {
@@ -94,6 +100,9 @@ export class LabLayout {
   /** The host's private /run as seen from outside (pid files, libvirt sockets). */
   runDir(h: HostKey): string {
     return join(this.hostDir(h), 'run');
+  }
+  libvirt(h: HostKey): LibvirtRelease {
+    return this.settings.libvirt?.[h] ?? '9';
   }
   hostUuid(h: HostKey): string {
     return `4d4c4142-0000-4000-8000-00000000000${h === 'A' ? 'a' : 'b'}`;

@@ -1,5 +1,6 @@
 // `migbench lab up`: two libvirt hosts on this machine (network + mount + UTS namespaces on a bridge, each with
 // its own sshd, virtlogd and libvirtd) and a small TCG guest running on the first.
+import { checkLibvirt11Tree } from './libvirt-release.js';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
@@ -32,6 +33,7 @@ export async function labUp(settings: LabSettings, log: Logger, opts: LabUpOptio
   const layout = new LabLayout(settings);
   if ((await clearTheWay(layout, log)) === 'already-up') return 'already-up';
   checkPrerequisites();
+  if (HOST_KEYS.some((h) => layout.libvirt(h) === '11')) checkLibvirt11Tree();
   await checkSubnetFree(layout);
 
   const t0 = performance.now();

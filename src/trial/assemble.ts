@@ -21,7 +21,7 @@ export interface TrialParts {
   readonly domain: string;
   readonly trial: Trial;
   readonly source: Pick<LibvirtHost, 'spec' | 'versions'>;
-  readonly destination: Pick<LibvirtHost, 'spec'>;
+  readonly destination: Pick<LibvirtHost, 'spec' | 'versions'>;
   readonly ramBytes: number | undefined;
   readonly timeout: { readonly seconds: number; readonly action: string };
   readonly trialStartedAt: number;
@@ -57,6 +57,8 @@ export function assembleRecord(p: TrialParts): TrialRecord {
     ramBytes: p.ramBytes,
     libvirtVersion: p.source.versions.daemon ?? p.source.versions.library,
     qemuVersion: p.source.versions.hypervisor,
+    dstLibvirtVersion: p.destination.versions.daemon ?? p.destination.versions.library,
+    dstQemuVersion: p.destination.versions.hypervisor,
     load: p.load?.record,
     delay: p.delay?.record ?? noDelay(trial.delayMs),
     timeout: { seconds: p.timeout.seconds, action: p.timeout.action, fired: timeoutFired(p.timeout, m?.abortReason, p.timing) },

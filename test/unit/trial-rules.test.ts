@@ -61,7 +61,7 @@ const [precopyTrial, postcopyTrial] = planTrials(ExperimentSchema.parse({ name: 
 function parts(over: Partial<TrialParts>): TrialParts {
   return {
     sweepId: 's1', domain: 'vm', trial: precopyTrial!, source: { spec: spec('A'), versions: { daemon: '11.3.0', hypervisor: 'QEMU 10.0.2' } as never },
-    destination: { spec: spec('B') }, ramBytes: 2 ** 30, timeout: { seconds: 60, action: 'abort' }, trialStartedAt: Date.parse('2026-12-02T10:00:00Z'),
+    destination: { spec: spec('B'), versions: { daemon: '9.0.0', hypervisor: 'QEMU 10.0.2' } as never }, ramBytes: 2 ** 30, timeout: { seconds: 60, action: 'abort' }, trialStartedAt: Date.parse('2026-12-02T10:00:00Z'),
     verdict: { status: 'completed', failure: undefined }, m: undefined, job: undefined, load: undefined, delay: undefined, timing: undefined, guestPause: undefined, probe: undefined,
     ...over,
   };
@@ -84,6 +84,8 @@ test('record: a trial with no migration (it failed before) keeps its cell, hosts
   assert.equal(r.wallTimeMs, undefined);
   assert.equal(r.delay.oneWayMs, 20);
   assert.equal(r.libvirtVersion, '11.3.0');
+  assert.equal(r.dstLibvirtVersion, '9.0.0', "a mixed pair: the destination's own version");
+  assert.equal(r.dstQemuVersion, 'QEMU 10.0.2');
   assert.equal(r.migration.postcopyRecoveries, undefined, 'pre-copy has no recovery figures');
   assert.match(r.migration.flags, /--live/);
 });
