@@ -2,7 +2,7 @@
 import { createLogger } from '../log/logger.js';
 import { labDown } from '../lab/down.js';
 import { inspectLab } from '../lab/inspect.js';
-import { defaultLabSettings, type LabSettings } from '../lab/layout.js';
+import { defaultLabSettings, LabLayout, type LabSettings } from '../lab/layout.js';
 import { parseLibvirtChoice } from '../lab/libvirt-release.js';
 import { labUp } from '../lab/up.js';
 import { formatTable } from '../report/table.js';
@@ -54,7 +54,7 @@ export async function labStatusCommand(opts: LabOptions): Promise<number> {
   const body = st.hosts.map((h) => [
     h.name,
     h.address,
-    st.state!.settings.libvirt?.[h.key] ?? '9',
+    new LabLayout(st.state!.settings).libvirt(h.key),
     h.netns ? 'yes' : 'no',
     ...(['sshd', 'libvirtd', 'virtlogd'] as const).map((d) => (h.daemons[d] ? String(h.daemons[d]) : '-')),
     Object.entries(h.domains).map(([n, state]) => `${n}: ${state}`).join(', ') || '-',

@@ -101,6 +101,8 @@ export function importCaptures(files: readonly string[], outDir: string | undefi
           ramBytes: undefined,
           libvirtVersion: undefined,
           qemuVersion: undefined,
+          dstLibvirtVersion: undefined,
+          dstQemuVersion: undefined,
           load: undefined,
           delay: noDelay(0),
           timeout: { seconds: 0, action: '', fired: false },

@@ -91,6 +91,9 @@ async function clearTheWay(layout: LabLayout, log: Logger): Promise<'already-up'
     existing = undefined;
   }
   if (existing) {
+    const has = new LabLayout(existing.settings);
+    const differs = HOST_KEYS.some((h) => has.libvirt(h) !== layout.libvirt(h));
+    if (differs) throw new InputError(`the lab in ${layout.dir} runs libvirt ${HOST_KEYS.map((h) => has.libvirt(h)).join(',')}, not ${HOST_KEYS.map((h) => layout.libvirt(h)).join(',')}`, `run \`migbench lab down${dirFlag(layout)}\` first`);
     const status = await inspectLab(layout.dir);
     if (status.healthy) return 'already-up';
     throw new InputError(`a lab in ${layout.dir} is partly up (${status.problems.join('; ')})`, `run \`migbench lab down${dirFlag(layout)}\` first`);

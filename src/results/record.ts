@@ -37,8 +37,8 @@ export interface TrialRecord {
   readonly libvirtVersion: string | undefined;
   readonly qemuVersion: string | undefined;
   /** The destination's: a mixed pair (hosts upgraded one by one) migrates between versions. */
-  readonly dstLibvirtVersion?: string | undefined;
-  readonly dstQemuVersion?: string | undefined;
+  readonly dstLibvirtVersion: string | undefined;
+  readonly dstQemuVersion: string | undefined;
   readonly load: GuestLoadRecord | undefined;
   readonly delay: DelayRecord;
   readonly timeout: { readonly seconds: number; readonly action: string; readonly fired: boolean };

@@ -219,9 +219,13 @@ function probeReport(s: Steps, job: JobInfo | undefined, raw: Record<string, unk
   return report;
 }
 
-/** The job as its last sample showed it (statistics partial: stats_format=sample). */
+/**
+ * The job as its last sample of the running migration showed it (statistics partial: stats_format=sample). A sample
+ * taken while the abort was under way can hold little more than the elapsed time; the last one with memory figures
+ * is the job's last full picture.
+ */
 function lastSample(m: MigrationOutcome): JobInfo | undefined {
-  const last = m.samples.at(-1);
+  const last = m.samples.findLast((x) => x.type === 'unbounded' && x.stats.memory_total !== undefined) ?? m.samples.at(-1);
   return last && { format: 'sample', type: last.type, operation: 'outgoing migration', stats: last.stats, fields: {}, unknown: [] };
 }
 

@@ -30,8 +30,8 @@ describe('lab and bad input', { skip }, () => {
     const status = await migbench(['lab', 'status', ...LAB]);
     assert.equal(status.code, 0, status.stdout);
     const ip = (n: number) => `${SUBNET}.${n}`.replace(/\./g, '\\.');
-    assert.match(status.stdout, new RegExp(`${PREFIX}A\\s+${ip(1)}\\s+yes\\s+\\d+\\s+\\d+\\s+\\d+`));
-    assert.match(status.stdout, new RegExp(`${PREFIX}B\\s+${ip(2)}\\s+yes\\s+\\d+\\s+\\d+\\s+\\d+`));
+    assert.match(status.stdout, new RegExp(`${PREFIX}A\\s+${ip(1)}\\s+9\\s+yes\\s+\\d+\\s+\\d+\\s+\\d+`));
+    assert.match(status.stdout, new RegExp(`${PREFIX}B\\s+${ip(2)}\\s+9\\s+yes\\s+\\d+\\s+\\d+\\s+\\d+`));
     assert.equal(status.stdout.match(/mbvm: running/g)?.length, 1, 'the guest runs on exactly one host');
   });
 

@@ -7,12 +7,22 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hasLibvirt11Tree, libvirt11Tree } from '../../src/lab/libvirt-release.js';
 import { migbench } from '../support/cli.js';
 import { e2eSkipReason } from '../support/e2e-env.js';
 import { experiment } from '../support/experiment.js';
 import { runToEnd } from '../support/sweep.js';
 
-const skip = e2eSkipReason();
+const skip = e2eSkipReason() ?? libvirt11Missing();
+
+/** Without the unpacked 11.3 this file cannot run: a failure in CI, a loud skip elsewhere. */
+function libvirt11Missing(): string | undefined {
+  if (hasLibvirt11Tree()) return undefined;
+  const why = `libvirt 11.3 is not unpacked in ${libvirt11Tree()} (run .ci/install-deps)`;
+  if (process.env.CI) throw new Error(`the mixed-pair test cannot run in CI: ${why}`);
+  process.stderr.write(`\n!!! MIXED-PAIR LAB TEST SKIPPED: ${why}\n\n`);
+  return `MIXED-PAIR LAB TEST SKIPPED: ${why}`;
+}
 const work = mkdtempSync(join(tmpdir(), 'migbench-e2e-mixed-'));
 const DIR = process.env.MIGBENCH_E2E_DIR3 ?? '/tmp/migbench-e2e-lab-mixed';
 const LAB = ['--dir', DIR, '--prefix', process.env.MIGBENCH_E2E_PREFIX3 ?? 'mbv', '--subnet', process.env.MIGBENCH_E2E_SUBNET3 ?? '10.77.11'];
@@ -49,7 +59,7 @@ describe('a mixed pair: libvirt 9.0 and 11.3', { skip }, () => {
       assert.equal(r.libvirt_version, src, `${r.direction}: the source's libvirt`);
       assert.equal(r.dst_libvirt_version, dst, `${r.direction}: the destination's libvirt`);
       assert.match(r.dst_qemu_version ?? '', /^QEMU 10\./);
-      assert.ok(Number(r.data_processed_bytes) > 32 * 2 ** 20 || r.load === 'idle', 'a writer\'s buffer crossed');
+      if (r.load !== 'idle') assert.ok(Number(r.data_processed_bytes) > 32 * 2 ** 20, `${r.direction}: the writer's 32 MiB crossed (${r.data_processed_bytes} bytes)`);
       if (r.strategy === 'postcopy') assert.equal(r.postcopy_used, 'yes', `${r.direction}: post-copy ran`);
     }
   });

@@ -38,6 +38,8 @@ export function fakeDriver(pair: string, sweepId: string): TrialDriver {
           ramBytes: 2 ** 28,
           libvirtVersion: '9.0.0',
           qemuVersion: '10.0.2',
+          dstLibvirtVersion: '9.0.0',
+          dstQemuVersion: '10.0.2',
           load: undefined,
           delay: { method: 'none', oneWayMs: 0, jitterMs: 0, lossPct: 0, where: '', windowKiB: undefined },
           timeout: { seconds: 300, action: 'abort', fired: false },
