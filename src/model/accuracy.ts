@@ -1,6 +1,7 @@
 // How far a model's predictions fall from what was measured: per strategy and metric, the median absolute
 // percentage error, and the spread of measured ÷ predicted that advise turns into an interval.
 import { median, quantile } from 'simple-statistics';
+import { groupBy } from '../results/cells.js';
 import type { PairConstants, Prediction } from './inputs.js';
 import { METRICS, type Metric } from './fit.js';
 import type { Sample } from './samples.js';
@@ -41,13 +42,6 @@ export function predictAll(samples: readonly Sample[], c: PairConstants): Predic
     const p = predict(s.strategy, s.inputs, c);
     return { s, p, agrees: p.converges === (s.measured.status === 'completed') };
   });
-}
-
-/** The samples grouped by a key, in the order keys first appear. */
-export function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const x of xs) out.set(key(x), [...(out.get(key(x)) ?? []), x]);
-  return out;
 }
 
 export function accuracy(samples: readonly Sample[], c: PairConstants): Accuracy {

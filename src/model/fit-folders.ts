@@ -14,6 +14,8 @@ export interface FolderFit {
   readonly skipped: Map<string, number>;
 }
 
+const FIT_FIX = 'fit on sweeps of presets under their own names, run with link_probe and dirty_rate_calc on (their defaults)';
+
 /** `passOver`: leave out folders without the inputs (advise, fitting whatever it finds) instead of refusing. */
 export function fitFolders(dirs: readonly string[], passOver = false): FolderFit {
   const perDir = dirs.map((d) => ({ dir: d, rows: folderRows(d) }));
@@ -21,22 +23,22 @@ export function fitFolders(dirs: readonly string[], passOver = false): FolderFit
   if (baseline === undefined) throw new InputError(`no completed idle trial in ${dirs.join(', ')}: the model needs the guest's non-zero RAM at rest`, 'fit on a sweep whose loads include idle');
   const samples: Sample[] = [];
   const skipped = new Map<string, number>();
+  const from: string[] = [];
   for (const { dir, rows } of perDir) {
     const got = samplesOf(rows, baseline);
     if (got.samples.length === 0 && passOver) continue;
-    if (got.samples.length === 0) {
-      throw new InputError(`${dir}: none of its ${rows.length} trials has the model's inputs (${describeSkipped(got.skipped) || 'no trials'})`, 'fit on sweeps of presets under their own names, run with link_probe and dirty_rate_calc on (their defaults)');
-    }
+    if (got.samples.length === 0) throw new InputError(`${dir}: none of its ${rows.length} trials has the model's inputs (${describeSkipped(got.skipped) || 'no trials'})`, FIT_FIX);
+    from.push(dir);
     samples.push(...got.samples);
     for (const [r, n] of got.skipped) skipped.set(r, (skipped.get(r) ?? 0) + n);
   }
-  if (samples.length === 0) throw new InputError(`none of the trials in ${dirs.join(', ')} has the model's inputs`, 'fit on sweeps of presets under their own names, run with link_probe and dirty_rate_calc on (their defaults)');
+  if (samples.length === 0) throw new InputError(`none of the trials in ${dirs.join(', ')} has the model's inputs`, FIT_FIX);
   const fit = fitConstants(samples);
   return {
     model: {
       format: MODEL_FORMAT,
       fittedAt: new Date().toISOString(),
-      from: [...new Set(samples.map((s) => perDir.find((d) => d.rows.includes(s.row))!.dir))],
+      from,
       trials: samples.length,
       idleNonZeroBytes: baseline,
       constants: fit.constants,

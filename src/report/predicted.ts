@@ -2,11 +2,11 @@
 // error — the terminal table and a section of report.html.
 import { mean } from 'simple-statistics';
 import { cellName } from '../plan/cell.js';
-import { groupBy, predictAll } from '../model/accuracy.js';
+import { predictAll } from '../model/accuracy.js';
 import { METRIC_LABELS, METRICS, type Metric } from '../model/fit.js';
 import type { ModelFile } from '../model/model-file.js';
 import { idleNonZeroBytes, samplesOf } from '../model/samples.js';
-import { cellKeyOf } from '../results/cells.js';
+import { cellKeyOf, groupBy } from '../results/cells.js';
 import type { TrialRow } from '../results/read-trials.js';
 import { esc } from './svg/svg.js';
 import { formatTable } from './table.js';

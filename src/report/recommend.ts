@@ -2,7 +2,7 @@
 // with the uncertainty — and when the data cannot separate the best from the next.
 import type { Goal } from '../config/goal.js';
 import { groupName } from '../plan/cell.js';
-import { cellKeyOf } from '../results/cells.js';
+import { cellKeyOf, groupBy } from '../results/cells.js';
 import { downtimeOf, num, type TrialRow } from '../results/read-trials.js';
 import { describe, welch, type Described, type Difference } from './stats.js';
 
@@ -34,13 +34,7 @@ export interface Recommendation {
 
 export function recommend(rows: readonly TrialRow[], goal: Goal, maxDowntimeMs?: number): Recommendation[] {
   const base = GOAL[goal];
-  const cells = new Map<string, TrialRow[]>();
-  for (const r of rows) {
-    const key = groupName(cellKeyOf(r, false));
-    const c = cells.get(key);
-    if (c) c.push(r);
-    else cells.set(key, [r]);
-  }
+  const cells = groupBy(rows, (r) => groupName(cellKeyOf(r, false)));
   const f = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(1));
   return [...cells.entries()].map(([cell, rs]) => {
     // One measure for the whole cell: QEMU's downtime when every completed trial has it, else the events' for all

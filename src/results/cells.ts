@@ -16,6 +16,18 @@ export function cellKeyOf(r: TrialRow, byDirection: boolean): Omit<MatrixCell, '
   return { strategy: r.strategy ?? '', load: r.load ?? 'idle', delayMs: r.delay_ms ?? '0', knobs: r.knobs ?? '', direction: byDirection ? (r.direction ?? '') : '' };
 }
 
+/** Items grouped by a key, in the order keys first appear. */
+export function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const group = out.get(k);
+    if (group) group.push(x);
+    else out.set(k, [x]);
+  }
+  return out;
+}
+
 /** Groups rows by cell, in the order cells first appear; `byDirection: false` merges the two directions. */
 export function groupCells(rows: readonly TrialRow[], byDirection = true): MatrixCell[] {
   const cells = new Map<string, MatrixCell>();
