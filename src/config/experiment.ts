@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { LoadSchema, toLoad, type Load } from './load.js';
 import { slug } from './names.js';
-import { describeKnobs, describeParams, isStrategyName, preset, refusal, STRATEGY_NAMES, type Knobs, type Strategy, type StrategyName } from './strategy.js';
+import { describeKnobs, describeParams, isStrategyName, MULTIFD_COMPRESSIONS, preset, refusal, STRATEGY_NAMES, type Knobs, type MultifdCompression, type Strategy, type StrategyName } from './strategy.js';
 import { loadYamlFile } from './yaml-file.js';
 
 const strategyName = z
@@ -26,6 +26,24 @@ const StrategyObject = z
     auto_converge: z.boolean().optional(),
     xbzrle: z.boolean().optional(),
     tunnelled: z.boolean().optional(),
+    compression: oneOrMany(z.string()).optional(),
+    compression_level: oneOrMany(z.number().int().min(1).max(20)).optional(),
+    zerocopy: z.boolean().optional(),
+    tls: z.boolean().optional(),
+    downtime_steps: z
+      .strictObject({
+        max_ms: z.number().int().min(1).max(3_600_000),
+        steps: z.number().int().min(1).max(100).default(10),
+        delay_s: z.number().positive().max(86_400).default(75),
+      })
+      .optional(),
+    kubevirt: z
+      .strictObject({
+        progress_timeout_s: z.number().positive().max(86_400).default(150),
+        completion_timeout_per_gib_s: z.number().positive().max(86_400).default(150),
+        allow_postcopy: z.boolean().default(false),
+      })
+      .optional(),
   })
   .superRefine((o, ctx) => {
     const wrong = (field: string, needs: string) => ctx.addIssue({ code: 'custom', path: [field], message: `${field} only applies to ${needs}` });
@@ -35,6 +53,13 @@ const StrategyObject = z
     if ((o.initial_pct || o.increment_pct) && !autoConverge) wrong(o.initial_pct ? 'initial_pct' : 'increment_pct', 'auto-converge (or auto_converge: true)');
     if (o.cache_mib && !xbzrle) wrong('cache_mib', 'xbzrle (or xbzrle: true)');
     if (o.connections && o.name !== 'multifd') wrong('connections', 'multifd');
+    const unknown = o.compression?.find((c) => !(MULTIFD_COMPRESSIONS as readonly string[]).includes(c));
+    if (unknown) ctx.addIssue({ code: 'custom', path: ['compression'], message: `compression "${unknown}" is not one of ${MULTIFD_COMPRESSIONS.join(', ')} (multifd's; xbzrle is its own preset)` });
+    if (o.compression && o.name !== 'multifd') wrong('compression', 'multifd (xbzrle is its own preset, or xbzrle: true)');
+    if (o.zerocopy && o.name !== 'multifd') wrong('zerocopy', 'multifd');
+    if (o.compression_level && !o.compression) wrong('compression_level', 'a compression (compression: zstd or zlib)');
+    // zlib's levels are 1-9, zstd's 1-20 (QEMU's multifd-zlib-level / multifd-zstd-level)
+    if (o.compression_level && o.compression?.includes('zlib') && o.compression_level.some((l) => l > 9)) ctx.addIssue({ code: 'custom', path: ['compression_level'], message: 'zlib levels are 1-9 (zstd 1-20)' });
   });
 
 type StrategyEntry = StrategyName | z.infer<typeof StrategyObject>;
@@ -50,11 +75,20 @@ export function expandStrategy(entry: StrategyEntry): Strategy[] {
     const base = preset(entry.name);
     const s: Strategy = {
       ...base,
+      // KubeVirt's allowPostCopy: the job may be switched, so it starts with --postcopy
+      postcopy: entry.kubevirt?.allow_postcopy && base.postcopy === 'none' ? 'policy' : base.postcopy,
       switchPolicy: base.switchPolicy && { afterS: (p.switch_after_s as number) ?? base.switchPolicy.afterS, minProgressPct: (p.min_progress_pct as number) ?? base.switchPolicy.minProgressPct },
       autoConverge: base.autoConverge || entry.auto_converge ? { initialPct: p.initial_pct as number | undefined, incrementPct: p.increment_pct as number | undefined } : undefined,
       xbzrle: base.xbzrle || entry.xbzrle ? { cacheMiB: p.cache_mib as number | undefined } : undefined,
-      parallel: base.parallel && { connections: (p.connections as number) ?? base.parallel.connections },
+      parallel: base.parallel && {
+        connections: (p.connections as number) ?? base.parallel.connections,
+        compression: p.compression ? { method: p.compression as MultifdCompression, level: p.compression_level as number | undefined } : undefined,
+        zerocopy: entry.zerocopy || undefined,
+      },
       tunnelled: entry.tunnelled,
+      tls: entry.tls || undefined,
+      downtimeSteps: entry.downtime_steps && { maxMs: entry.downtime_steps.max_ms, steps: entry.downtime_steps.steps, delayS: entry.downtime_steps.delay_s },
+      kubevirt: entry.kubevirt && { progressTimeoutS: entry.kubevirt.progress_timeout_s, completionTimeoutPerGiBS: entry.kubevirt.completion_timeout_per_gib_s, allowPostcopy: entry.kubevirt.allow_postcopy },
     };
     const params = describeParams(s);
     const named = entry.label ?? entry.name;
@@ -87,6 +121,7 @@ const KnobsSchema = z.strictObject({
   bandwidth_mbit_s: oneOrMany(z.number().positive().max(10_000_000)).optional(),
   postcopy_bandwidth_mib_s: oneOrMany(z.number().int().min(1).max(1_000_000)).optional(),
   max_downtime_ms: oneOrMany(z.number().int().min(1).max(3_600_000)).optional(),
+  switchover_bandwidth_mib_s: oneOrMany(z.number().int().min(1).max(1_000_000)).optional(),
 }).refine((k) => !(k.bandwidth_mib_s && k.bandwidth_mbit_s), 'give bandwidth_mib_s or bandwidth_mbit_s, not both');
 
 /** Every combination of the knobs' values (one empty combination when none is set). */
@@ -101,6 +136,7 @@ export function expandKnobs(k: z.infer<typeof KnobsSchema> | undefined): Knobs[]
   axis('bandwidthMiBs', bandwidth);
   axis('postcopyBandwidthMiBs', k.postcopy_bandwidth_mib_s);
   axis('maxDowntimeMs', k.max_downtime_ms);
+  axis('switchoverBandwidthMiBs', k.switchover_bandwidth_mib_s);
   return out;
 }
 
@@ -189,6 +225,11 @@ export const ExperimentSchema = z.strictObject({
   probe: ProbeSchema.optional(),
   sample_hz: z.number().min(1).max(50).default(10),
   settle_s: z.number().min(0).max(3600).default(1),
+}).superRefine((e, ctx) => {
+  const stepped = e.strategies.find((s) => s.downtimeSteps);
+  if (stepped && e.knobs.some((k) => k.maxDowntimeMs !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['knobs', 'max_downtime_ms'], message: `${stepped.label}'s downtime_steps sets the max downtime itself — drop the max_downtime_ms knob, or put max_ms in downtime_steps` });
+  }
 });
 export type Experiment = z.infer<typeof ExperimentSchema>;
 export type DelayOptions = Experiment['delay'];

@@ -17,9 +17,38 @@ export interface Strategy {
   readonly switchPolicy?: { readonly afterS: number; readonly minProgressPct: number };
   readonly autoConverge?: { readonly initialPct?: number; readonly incrementPct?: number };
   readonly xbzrle?: { readonly cacheMiB?: number };
-  readonly parallel?: { readonly connections: number };
+  readonly parallel?: {
+    readonly connections: number;
+    /** Each channel's pages compressed (libvirt ≥ 9.4: --comp-methods zstd|zlib, --comp-zstd-level / --comp-zlib-level). */
+    readonly compression?: { readonly method: MultifdCompression; readonly level?: number | undefined } | undefined;
+    /** Pages sent with MSG_ZEROCOPY (--zerocopy; QEMU's zero-copy-send): the guest's RAM locked in memory. */
+    readonly zerocopy?: boolean | undefined;
+  };
   /** Peer-to-peer tunnelled through libvirtd (--p2p --tunnelled). */
   readonly tunnelled?: boolean;
+  /** The migration stream over TLS (--tls), with the hosts' certificates (qemu.conf migrate_tls_x509_cert_dir). */
+  readonly tls?: boolean;
+  /** OpenStack Nova's policy: the max downtime raised step by step while the job runs. */
+  readonly downtimeSteps?: DowntimeSteps;
+  /** KubeVirt's policy: abort without progress, and abort (or post-copy) past a budget per GiB. */
+  readonly kubevirt?: KubevirtPolicy;
+}
+
+export const MULTIFD_COMPRESSIONS = ['zstd', 'zlib'] as const;
+export type MultifdCompression = (typeof MULTIFD_COMPRESSIONS)[number];
+
+/** nova.conf's live_migration_downtime (max_ms), _steps and _delay (s per GiB of guest data). */
+export interface DowntimeSteps {
+  readonly maxMs: number;
+  readonly steps: number;
+  readonly delayS: number;
+}
+
+/** A KubeVirt MigrationPolicy's progressTimeout, completionTimeoutPerGiB and allowPostCopy. */
+export interface KubevirtPolicy {
+  readonly progressTimeoutS: number;
+  readonly completionTimeoutPerGiBS: number;
+  readonly allowPostcopy: boolean;
 }
 
 /** Knobs that apply to any strategy; each may be an axis of the experiment. */
@@ -27,6 +56,8 @@ export interface Knobs {
   readonly bandwidthMiBs?: number;
   readonly postcopyBandwidthMiBs?: number;
   readonly maxDowntimeMs?: number;
+  /** Bandwidth QEMU assumes for the switch-over (--available-switchover-bandwidth, libvirt ≥ 11.1): it decides when to switch, it limits nothing. */
+  readonly switchoverBandwidthMiBs?: number;
 }
 
 export const SUMMARIES: Readonly<Record<StrategyName, string>> = {
@@ -67,15 +98,19 @@ export function preset(name: StrategyName): Strategy {
 export const STRATEGIES = Object.fromEntries(STRATEGY_NAMES.map((n) => [n, preset(n)])) as Readonly<Record<StrategyName, Strategy>>;
 
 /**
- * Why libvirt or QEMU would refuse this combination, or undefined when it is fine. Checked when the experiment is
- * read, so that a sweep never starts with trials that cannot run. Sources: libvirt 9.0 and QEMU 10.0 messages.
+ * Why every libvirt and QEMU would refuse this combination, or undefined when some release allows it. Checked when
+ * the experiment is read; what depends on the release (config/requirements.ts) is the doctor's, from the versions it
+ * reads. Sources: libvirt 9.0/11.3 and QEMU 10.0 messages.
  */
 export function refusal(s: Strategy): string | undefined {
   const postcopy = s.postcopy !== 'none';
   if (s.tunnelled && postcopy) return 'libvirt refuses post-copy with tunnelled migration ("post-copy is not supported with tunnelled migration")';
   if (s.tunnelled && s.parallel) return 'libvirt refuses tunnelled with parallel migration ("Flags VIR_MIGRATE_TUNNELLED and VIR_MIGRATE_PARALLEL are mutually exclusive")';
-  if (postcopy && s.parallel) return 'QEMU (up to 10.0) refuses post-copy with multifd ("Postcopy is not yet compatible with multifd")';
+  if (s.tunnelled && s.tls) return 'libvirt refuses TLS with tunnelled migration (the tunnel is libvirtd\'s own connection)';
   if (s.xbzrle && s.parallel) return 'QEMU refuses xbzrle with multifd ("Multifd is not compatible with xbzrle")';
+  if (s.parallel?.zerocopy && s.parallel.compression) return 'QEMU refuses zero-copy with multifd compression ("Zero copy only available for non-compressed non-TLS multifd migration")';
+  if (s.parallel?.zerocopy && s.tls) return 'QEMU refuses zero-copy with TLS ("Zero copy only available for non-compressed non-TLS multifd migration")';
+  if (s.kubevirt && (s.name === 'postcopy' || s.name === 'hybrid' || s.name === 'hybrid-timeout')) return 'the kubevirt policy applies to the pre-copy presets (precopy, auto-converge, xbzrle, multifd); its allow_postcopy makes the switch';
   return undefined;
 }
 
@@ -93,7 +128,16 @@ export function describeParams(s: Strategy): string {
     if (s.xbzrle.cacheMiB !== undefined) parts.push(`cache_mib=${s.xbzrle.cacheMiB}`);
   }
   if (s.parallel) parts.push(`connections=${s.parallel.connections}`);
+  if (s.parallel?.compression) parts.push(`compression=${s.parallel.compression.method}`);
+  if (s.parallel?.compression?.level !== undefined) parts.push(`compression_level=${s.parallel.compression.level}`);
+  if (s.parallel?.zerocopy) parts.push('zerocopy');
   if (s.tunnelled) parts.push('tunnelled');
+  if (s.tls) parts.push('tls');
+  if (s.downtimeSteps) parts.push(`downtime_max_ms=${s.downtimeSteps.maxMs}`, `downtime_steps=${s.downtimeSteps.steps}`, `downtime_delay_s=${s.downtimeSteps.delayS}`);
+  if (s.kubevirt) {
+    parts.push(`progress_timeout_s=${s.kubevirt.progressTimeoutS}`, `completion_timeout_per_gib_s=${s.kubevirt.completionTimeoutPerGiBS}`);
+    if (s.kubevirt.allowPostcopy) parts.push('allow_postcopy');
+  }
   return parts.join(' ');
 }
 
@@ -102,6 +146,7 @@ export function describeKnobs(k: Knobs): string {
   if (k.bandwidthMiBs !== undefined) parts.push(`bandwidth_mib_s=${k.bandwidthMiBs}`);
   if (k.postcopyBandwidthMiBs !== undefined) parts.push(`postcopy_bandwidth_mib_s=${k.postcopyBandwidthMiBs}`);
   if (k.maxDowntimeMs !== undefined) parts.push(`max_downtime_ms=${k.maxDowntimeMs}`);
+  if (k.switchoverBandwidthMiBs !== undefined) parts.push(`switchover_bandwidth_mib_s=${k.switchoverBandwidthMiBs}`);
   return parts.join(' ');
 }
 

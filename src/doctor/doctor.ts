@@ -3,7 +3,7 @@
 // network namespace and QEMU with `-machine none` to ask its capabilities.
 import type { Experiment } from '../config/experiment.js';
 import type { Hosts } from '../config/hosts.js';
-import { STRATEGY_NAMES, STRATEGIES, type Strategy } from '../config/strategy.js';
+import { STRATEGY_NAMES, STRATEGIES, type Knobs, type Strategy } from '../config/strategy.js';
 import { decideDelayMethod, findDelaySupport } from '../delay/method.js';
 import { wantsBlocktime } from '../libvirt/blocktime.js';
 import { measureClockOffset } from '../libvirt/clock.js';
@@ -15,6 +15,8 @@ import type { SshHost } from '../remote/ssh.js';
 import { fail, failOf, pass, warn, type Check } from './check.js';
 import { emulatorOf, qemuMigrationCapabilities } from './qemu-caps.js';
 import { blocktimeCheck, measurementChecks } from './measurement-checks.js';
+import { knobRequirements, strategyRequirements, unmet, upgradeFix } from './requirements.js';
+import { tlsCheck, zerocopyCheck } from './feature-checks.js';
 
 /** QEMU migration capability each feature needs. */
 function qemuNeeds(s: Strategy): string[] {
@@ -23,6 +25,7 @@ function qemuNeeds(s: Strategy): string[] {
   if (s.autoConverge) caps.push('auto-converge');
   if (s.xbzrle) caps.push('xbzrle');
   if (s.parallel) caps.push('multifd');
+  if (s.parallel?.zerocopy) caps.push('zero-copy-send');
   return caps;
 }
 
@@ -71,6 +74,7 @@ export async function runDoctor(hosts: Hosts, opts: DoctorOptions = {}): Promise
       const ram = await ramOf(pair, hosts.domain);
       for (const [h, peer] of [[pair[0], pair[1]], [pair[1], pair[0]]] as const) {
         checks.push(...(await hostChecks(h, peer, hosts, strategies, ram)));
+        checks.push(...knobChecks(h, opts.experiment?.knobs ?? []));
         checks.push(...measurementChecks(h.spec.name, h.versions, measuredBeside(opts.experiment)));
       }
       const delay = await delayChecks(pair, opts.experiment);
@@ -118,6 +122,8 @@ async function hostChecks(h: LibvirtHost, peer: LibvirtHost, hosts: Hosts, strat
   const r = h.remote;
   const out: Check[] = [privilegesCheck(h, await sh(r, 'id -u')), ...statsChecks(h)];
   out.push(...(await strategyChecks(h, hosts.domain, strategies)));
+  if (strategies.some((s) => s.parallel?.zerocopy)) out.push(await zerocopyCheck(h.remote, name));
+  if (strategies.some((s) => s.tls)) out.push(await tlsCheck(h.remote, name));
   if (strategies.some((s) => s.postcopy !== 'none')) {
     // the destination's QEMU is the one libvirt will start with qemu.conf's user
     const configured = await sh(r, 'sed -n "s/^[[:space:]]*user[[:space:]]*=[[:space:]]*\\"\\(.*\\)\\".*/\\1/p" /etc/libvirt/qemu.conf 2>/dev/null | tail -1');
@@ -161,9 +167,24 @@ async function strategyChecks(h: LibvirtHost, domain: string, strategies: readon
     const options = requiredOptions(migrateArgs({ domain: 'x', strategy: s, knobs: {}, destinationUri: 'x' })).filter((o) => !['--domain', '--desturi'].includes(o));
     const missing = options.filter((o) => !new RegExp(`\\[?${o}[\\] ]`).test(help));
     const missingCaps = caps ? qemuNeeds(s).filter((c) => !caps.includes(c)) : [];
-    if (missing.length) out.push(fail(name, `strategy ${s.label}`, `virsh migrate has no ${missing.join(', ')}`, 'upgrade libvirt to a release whose `virsh migrate --help` lists it, or drop this strategy'));
+    const needed = strategyRequirements(s).find((r) => unmet(r, h.versions));
+    if (needed) out.push(fail(name, `strategy ${s.label}`, unmet(needed, h.versions)!, upgradeFix(needed, name)));
+    else if (missing.length) out.push(fail(name, `strategy ${s.label}`, `virsh migrate has no ${missing.join(', ')}`, 'upgrade libvirt to a release whose `virsh migrate --help` lists it, or drop this strategy'));
     else if (missingCaps.length) out.push(fail(name, `strategy ${s.label}`, `${emulator} lacks the migration capability ${missingCaps.join(', ')}`, 'upgrade QEMU, or drop this strategy'));
     else out.push(pass(name, `strategy ${s.label}`, options.join(' ')));
+  }
+  return out;
+}
+
+/** Knobs that need a release: a failure naming it, before any migration. */
+function knobChecks(h: LibvirtHost, knobs: readonly Knobs[]): Check[] {
+  const out: Check[] = [];
+  const seen = new Set<string>();
+  for (const r of knobs.flatMap(knobRequirements)) {
+    if (seen.has(r.feature)) continue;
+    seen.add(r.feature);
+    const why = unmet(r, h.versions);
+    out.push(why ? fail(h.spec.name, `knob ${r.feature}`, why, upgradeFix(r, h.spec.name)) : pass(h.spec.name, `knob ${r.feature}`, `libvirt ${h.versions.daemon ?? h.versions.library}, ${h.versions.hypervisor}`));
   }
   return out;
 }

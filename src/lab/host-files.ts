@@ -6,6 +6,7 @@ import { shellQuote } from '../remote/quote.js';
 import { HOST_KEYS, type HostKey, type LabLayout } from './layout.js';
 import { hostKeyFile } from './keys.js';
 import { libvirt11Mounts, libvirtEtc } from './libvirt-release.js';
+import { tlsDir } from './tls.js';
 
 /** Private copy (outside) → path it is mounted over (inside the host). */
 function bindMounts(layout: LabLayout, h: HostKey): Array<[string, string]> {
@@ -79,7 +80,9 @@ function writeLibvirtConfig(layout: LabLayout, h: HostKey): void {
       `# QEMU as root: post-copy needs userfaultfd, and both "hosts" share the guest's kernel and serial files.\n` +
       `user = "root"\ngroup = "root"\ndynamic_ownership = 0\nremember_owner = 0\n` +
       `# Both libvirtds share one cgroup tree; equal domain ids would collide.\n` +
-      `cgroup_controllers = [ ]\n`,
+      `cgroup_controllers = [ ]\n` +
+      `# The lab's CA and this host's certificate, for tls: true (lab/tls.ts).\n` +
+      `migrate_tls_x509_cert_dir = "${tlsDir(layout, h)}"\n`,
   );
 }
 

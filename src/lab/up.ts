@@ -17,6 +17,7 @@ import { initScript, writeHostFiles } from './host-files.js';
 import { writeLabHostsFile } from './hosts-file.js';
 import { inspectLab } from './inspect.js';
 import { createKeys } from './keys.js';
+import { createTlsCertificates } from './tls.js';
 import { GUEST_NAME, HOST_KEYS, LabLayout, type LabSettings } from './layout.js';
 import { sh } from './local.js';
 import { checkSubnetFree, createBridge, createNetns, verifyRoute, wireHost } from './network.js';
@@ -58,6 +59,7 @@ export async function labUp(settings: LabSettings, log: Logger, opts: LabUpOptio
     await verifyRoute(layout, layout.guestIp);
     step('keys, guest image (kernel, busybox, virtio modules, dropbear, static memwriter), host configuration');
     await createKeys(layout);
+    await createTlsCertificates(layout);
     const guestKey = await writeGuestImage(layout);
     appendFileSync(layout.knownHosts, `${layout.guestIp},${GUEST_NAME} ${guestKey}\n`);
     for (const h of HOST_KEYS) writeHostFiles(layout, h);

@@ -10,6 +10,8 @@ export interface MigrateRequest {
   readonly destinationUri: string;
   /** QEMU migration stream address (--migrateuri), when the destination's hostname is not enough. */
   readonly migrateUri?: string | undefined;
+  /** The name the destination's TLS certificate carries (--tls-destination), when the stream goes to another address. */
+  readonly tlsDestination?: string | undefined;
   /** Where the destination's QEMU listens (--listen-address), e.g. 127.0.0.1 behind the delay relay. */
   readonly listenAddress?: string | undefined;
   /** virsh's own timeout: after `seconds`, suspend the guest or switch to post-copy. */
@@ -36,9 +38,18 @@ export function migrateArgs(r: MigrateRequest): string[] {
     if (s.xbzrle.cacheMiB !== undefined) args.push(`--comp-xbzrle-cache=${s.xbzrle.cacheMiB * 2 ** 20}`);
   }
   if (s.parallel) args.push('--parallel', `--parallel-connections=${s.parallel.connections}`);
+  const c = s.parallel?.compression;
+  if (c) {
+    args.push('--compressed', `--comp-methods=${c.method}`);
+    if (c.level !== undefined) args.push(`--comp-${c.method}-level=${c.level}`);
+  }
+  if (s.parallel?.zerocopy) args.push('--zerocopy');
+  if (s.tls) args.push('--tls');
+  if (s.tls && r.tlsDestination) args.push(`--tls-destination=${r.tlsDestination}`);
   const bandwidth = precopyBandwidthMiBs(s, k);
   if (bandwidth !== undefined) args.push(`--bandwidth=${bandwidth}`);
   if (k.postcopyBandwidthMiBs !== undefined) args.push(`--postcopy-bandwidth=${k.postcopyBandwidthMiBs}`);
+  if (k.switchoverBandwidthMiBs !== undefined) args.push(`--available-switchover-bandwidth=${k.switchoverBandwidthMiBs}`);
   if (r.timeout) args.push(`--timeout=${Math.ceil(r.timeout.seconds)}`, r.timeout.action === 'postcopy' ? '--timeout-postcopy' : '--timeout-suspend');
   if (r.migrateUri) args.push(`--migrateuri=${r.migrateUri}`);
   if (r.listenAddress) args.push(`--listen-address=${r.listenAddress}`);
@@ -46,7 +57,7 @@ export function migrateArgs(r: MigrateRequest): string[] {
   return args;
 }
 
-const ROUTE = /^--(domain|desturi|migrateuri|listen-address)=/;
+const ROUTE = /^--(domain|desturi|migrateuri|listen-address|tls-destination)=/;
 
 /** The options of a `virsh migrate` argument list, values included, without domain and addresses. */
 export function migrateFlags(argv: readonly string[]): string {

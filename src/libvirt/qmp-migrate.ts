@@ -17,6 +17,7 @@ export interface QmpMigrateSample {
   readonly multifdBytes?: number;
   readonly pagesPerSecond?: number;
   readonly transferred?: number;
+  readonly missedZeroCopy?: number;
 }
 
 const RAM_FIELDS = {
@@ -26,6 +27,7 @@ const RAM_FIELDS = {
   multifdBytes: 'multifd-bytes',
   pagesPerSecond: 'pages-per-second',
   transferred: 'transferred',
+  missedZeroCopy: 'dirty-sync-missed-zero-copy',
 } as const;
 
 /** One line of qemu-monitor-command output, `{"return":{"status":…,"ram":{…}},"id":…}`; undefined for anything else. */
@@ -79,6 +81,8 @@ export interface QmpCounters {
   readonly downtimeBytes: number | undefined;
   readonly postcopyBytes: number | undefined;
   readonly multifdBytes: number | undefined;
+  /** Dirty syncs that found zero-copy sends still in flight (QEMU ≥ 7.1; 0 without zero-copy). */
+  readonly missedZeroCopy?: number | undefined;
   /** The highest pages-per-second QEMU reported over the job. */
   readonly peakPagesPerSecond: number | undefined;
   /**
@@ -100,7 +104,11 @@ export function qmpCounters(samples: readonly QmpMigrateSample[], finalTransferr
   const last = withRam.at(-1);
   if (!last) return undefined;
   const peaks = withRam.map((s) => s.pagesPerSecond).filter((v): v is number => v !== undefined);
-  const common = { multifdBytes: last.multifdBytes, peakPagesPerSecond: peaks.length ? Math.max(...peaks) : undefined };
+  const common = {
+    multifdBytes: last.multifdBytes,
+    ...(last.missedZeroCopy !== undefined && { missedZeroCopy: last.missedZeroCopy }),
+    peakPagesPerSecond: peaks.length ? Math.max(...peaks) : undefined,
+  };
   const figures = { precopyBytes: last.precopyBytes, downtimeBytes: last.downtimeBytes, postcopyBytes: last.postcopyBytes };
   if (RAM_DONE.has(last.status)) return { ...common, ...figures, from: 'completed' };
   const rest = (...sent: (number | undefined)[]) => {

@@ -34,6 +34,7 @@ const sweepOnly =
 
 const ms = (n: number | undefined): number | undefined => (n === undefined ? undefined : Math.round(n));
 const ms2 = (n: number | undefined): number | undefined => (n === undefined ? undefined : Math.round(n * 100) / 100);
+const yesNo = (b: boolean | undefined): string | undefined => (b === undefined ? undefined : b ? 'yes' : 'no');
 const mibs = (n: number | undefined): number | undefined => (n === undefined ? undefined : Math.round(n * 10) / 10);
 
 export const COLUMNS: readonly Column[] = [
@@ -74,7 +75,7 @@ export const COLUMNS: readonly Column[] = [
   jobStat('total_time_ms', 'ms', 'time_elapsed', 'Time elapsed', 'Duration of the migration job on the source, from its start until the destination has every page, so including the post-copy page-pull phase.'),
   jobStat('setup_time_ms', 'ms', 'setup_time', 'Setup time', "QEMU's setup time: from the migrate command until the first pass over RAM began."),
   column('switchover_ms', 'ms', 'libvirt events + job samples', 'From the start of the migration job until the guest ran on the destination (its first `Resumed` lifecycle event there). For pre-copy close to total_time_ms; for post-copy much shorter.', (r) => ms(r.timing?.switchoverMs)),
-  column('postcopy_switch_reason', '', 'migbench', 'hybrid-timeout: why the harness switched to post-copy: `timeout` (switch_after_s passed) or `no-progress` (an iteration gained less than min_progress_pct).', (r) => r.migration.switchReason),
+  column('postcopy_switch_reason', '', 'migbench', 'Why the harness switched to post-copy: for hybrid-timeout `timeout` (switch_after_s passed) or `no-progress` (an iteration gained less than min_progress_pct); for the kubevirt policy with allow_postcopy `completion-timeout`.', (r) => r.migration.switchReason),
   column('postcopy_used', '', 'libvirt events', '`yes` when the migration really ran in post-copy (`Resumed Post-copy` on the destination), whatever the strategy asked.', (r) => (r.timing ? (r.timing.postcopy ? 'yes' : 'no') : undefined)),
   column('postcopy_recoveries', 'count', 'migbench (`virsh migrate --postcopy-resume`)', 'Post-copy strategies: how often the migration connection broke after the switch and migbench resumed it (0 when it never broke); empty for pre-copy.', (r) => r.migration.postcopyRecoveries),
   column('postcopy_paused_ms', 'ms', 'controller clock', 'How long a broken post-copy stood paused (QEMU postcopy-paused on both sides, the guest stalled on every page still on the source) until a resume was under way; 0 when it never broke.', (r) => ms(r.migration.postcopyPausedMs)),
@@ -108,6 +109,30 @@ export const COLUMNS: readonly Column[] = [
   jobStat('xbzrle_pages', 'pages', 'compression_pages', 'Compressed pages', 'Pages sent xbzrle-encoded instead of in full.'),
   jobStat('xbzrle_cache_misses', 'pages', 'compression_cache_misses', 'Compression cache misses', 'Re-dirtied pages not found in the xbzrle cache (sent in full).'),
   jobStat('xbzrle_overflows', 'pages', 'compression_overflow', 'Compression overflows', 'Pages whose encoding was larger than the page (sent in full).'),
+  column('postcopy_preempt', '', 'QMP query-migrate-capabilities postcopy-preempt (source, once RAM flowed)', "Whether the page requests of post-copy had a channel of their own: libvirt ≥ 10.0 turns it on by itself when both hosts support it (no virsh option sets it). `yes`/`no`; empty with `qmp: false` or when the job ended before it was asked.", (r) => yesNo(r.migration.settings?.postcopyPreempt)),
+  column('multifd_compression', '', 'QMP query-migrate-parameters multifd-compression (source)', "What QEMU compressed multifd's pages with: `none`, `zstd` or `zlib` (strategy `compression:`), with its level after a colon, e.g. `zstd:3`.", (r) => {
+    const st = r.migration.settings;
+    if (!st?.multifdCompression) return undefined;
+    return st.multifdCompressionLevel !== undefined && st.multifdCompression !== 'none' ? `${st.multifdCompression}:${st.multifdCompressionLevel}` : st.multifdCompression;
+  }),
+  column('multifd_compression_ratio', '', '`memory_normal_bytes` / `memory_processed`', 'Bytes of the pages sent in full per byte sent, with multifd compression on: how much it shrank them (about 1 without).', (r) => {
+    const s = r.job?.stats;
+    const on = r.migration.settings?.multifdCompression;
+    if (!on || on === 'none' || !s?.memory_processed || s.memory_normal_bytes === undefined) return undefined;
+    return Math.round((s.memory_normal_bytes / s.memory_processed) * 100) / 100;
+  }),
+  column('zero_copy', '', 'QMP query-migrate-capabilities zero-copy-send (source)', 'Whether multifd sent pages with MSG_ZEROCOPY (strategy `zerocopy: true`): `yes`/`no`.', (r) => yesNo(r.migration.settings?.zeroCopy)),
+  column('zero_copy_missed_syncs', '', 'QMP query-migrate ram.dirty-sync-missed-zero-copy (source)', 'Dirty syncs that found zero-copy sends still in flight and had to wait for them (0 when none; empty without zero-copy).', (r) => (r.migration.settings?.zeroCopy ? r.qmp?.missedZeroCopy : undefined)),
+  column('tls', '', 'QMP query-migrate-parameters tls-creds (source)', 'Whether the migration stream was TLS (strategy `tls: true`): `yes` when QEMU had TLS credentials for it.', (r) => yesNo(r.migration.settings?.tls)),
+  column('switchover_bandwidth_mib_s', 'MiB/s', 'QMP query-migrate-parameters avail-switchover-bandwidth (source)', 'The switch-over bandwidth QEMU assumed (knob `switchover_bandwidth_mib_s`, libvirt ≥ 11.1); empty when QEMU used its own estimate (0).', (r) => {
+    const b = r.migration.settings?.switchoverBandwidth;
+    return b ? mibs(b / 2 ** 20) : undefined;
+  }),
+  column('downtime_steps_applied', '', 'virsh migrate-setmaxdowntime (migbench, strategy `downtime_steps`)', 'Each max downtime Nova\'s steps set, as `seconds=ms` of the job\'s elapsed time, e.g. `0.0s=100ms 2.1s=190ms` (a step libvirt refused ends in `!`).', (r) => r.migration.downtimeSteps?.map((d) => `${(d.atMs / 1000).toFixed(1)}s=${d.downtimeMs}ms${d.accepted ? '' : '!'}`).join(' ')),
+  column('kubevirt_action', '', 'migbench (strategy `kubevirt`)', 'What the KubeVirt policy did, at which second of the job: `abort` (no progress for progress_timeout_s, or past the completion budget) or `postcopy` (past the budget, allow_postcopy), with why. Empty when it did not act.', (r) => {
+    const k = r.migration.kubevirt;
+    return k ? `${k.action} at ${(k.atMs / 1000).toFixed(1)} s: ${k.detail}${k.accepted ? '' : ' (libvirt refused it)'}` : undefined;
+  }),
   column('migration_connections', '', '`ss -tnp` on the destination', "TCP connections of the destination's QEMU once RAM was flowing: 1 for a single stream, 1 + N with multifd (empty for tunnelled migration, which goes through libvirtd).", (r) => r.migration.connections),
   column('constant_bytes', 'bytes', '`memory_constant` × `memory_page_size`', 'Guest RAM that crossed as constant-page markers instead of data.', (r) => {
     const s = r.job?.stats;

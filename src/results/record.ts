@@ -6,10 +6,27 @@ import type { Phases } from '../libvirt/phases.js';
 import type { LinkMeasure } from '../link/link.js';
 import type { Blocktime } from '../libvirt/blocktime.js';
 import type { QmpCounters } from '../libvirt/qmp-migrate.js';
+import type { MigrationSettings } from '../libvirt/migration-settings.js';
 import type { Trial } from '../plan/trial.js';
 import type { ProbeReport } from '../probe/analysis.js';
 import type { TrialTiming } from '../libvirt/timing.js';
 import type { GuestLoadRecord, GuestPause } from '../workload/guest-load.js';
+
+/** A max downtime the downtime_steps policy set: when (ms of the job's elapsed time), and whether libvirt took it. */
+export interface AppliedStep {
+  readonly atMs: number;
+  readonly downtimeMs: number;
+  readonly accepted: boolean;
+}
+
+/** What the kubevirt policy did during the job. */
+export interface PolicyAction {
+  readonly action: 'abort' | 'postcopy';
+  readonly reason: string;
+  readonly detail: string;
+  readonly atMs: number;
+  readonly accepted: boolean;
+}
 
 /** completed: virsh migrate succeeded and the VM runs on the destination. */
 export type TrialStatus = 'completed' | 'failed' | 'timeout';
@@ -69,5 +86,11 @@ export interface TrialRecord {
     /** Post-copy whose connection broke: resumes that reconnected it, and the time it stood paused. */
     readonly postcopyRecoveries?: number | undefined;
     readonly postcopyPausedMs?: number | undefined;
+    /** downtime_steps: each max downtime set and when (ms of the job). */
+    readonly downtimeSteps?: readonly AppliedStep[] | undefined;
+    /** What the kubevirt policy did, if it acted. */
+    readonly kubevirt?: PolicyAction | undefined;
+    /** The source QEMU's capabilities and parameters once RAM flowed. */
+    readonly settings?: MigrationSettings | undefined;
   };
 }

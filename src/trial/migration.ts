@@ -15,6 +15,10 @@ import type { TrialContext } from './context.js';
 import { brokeInPostcopy, pausedInPostcopy, recoverPostcopy, watchForOneSidedBreak, type PostcopyRecovery } from './postcopy-recovery.js';
 import { startPostcopySwitch } from './postcopy-switch.js';
 import { SwitchPolicy, type SwitchReason } from './switch-policy.js';
+import { DowntimeStepper, downtimeSchedule } from './downtime-steps.js';
+import { KubevirtMonitor } from './kubevirt-policy.js';
+import type { AppliedStep, PolicyAction } from '../results/record.js';
+import { readMigrationSettings, type MigrationSettings } from '../libvirt/migration-settings.js';
 
 export interface MigrationOutcome {
   readonly startedAt: string;
@@ -33,6 +37,12 @@ export interface MigrationOutcome {
   readonly recovery: { readonly recovered: boolean; readonly recoveries: number; readonly pausedMs: number } | undefined;
   /** Established TCP connections of the destination's QEMU, counted once the RAM transfer was under way. */
   readonly connections: number | undefined;
+  /** downtime_steps: each max downtime set, and when (ms of the job's elapsed time; the first before it started). */
+  readonly downtimeSteps: readonly AppliedStep[] | undefined;
+  /** kubevirt: what the policy did, if it acted. */
+  readonly kubevirt: PolicyAction | undefined;
+  /** The source QEMU's capabilities and parameters once RAM flowed (experiment `qmp`). */
+  readonly settings: MigrationSettings | undefined;
   /** CPU time of each host's QEMU process over the migration (/proc). */
   readonly qemuCpu: { readonly source: QemuCpu | undefined; readonly destination: QemuCpu | undefined };
   readonly samples: JobSample[];
@@ -53,22 +63,25 @@ export function harnessDeadlineMs(t: TrialContext['experiment']['timeout']): num
 export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHost, destination: LibvirtHost, delay: ActiveDelay): Promise<MigrationOutcome> {
   const { domain, log, experiment } = ctx;
   const timeout = experiment.timeout;
+  const migrateUri = delay.migrateUri ?? destination.spec.migrateUri;
   const args = migrateArgs({
     domain,
     strategy: trial.strategy,
     knobs: trial.knobs,
     destinationUri: destination.spec.libvirtUri,
-    migrateUri: delay.migrateUri ?? destination.spec.migrateUri,
+    migrateUri,
+    // the certificate carries the destination's name, not the relay's or migrate_uri's address
+    tlsDestination: migrateUri ? new URL(destination.spec.libvirtUri).hostname : undefined,
     listenAddress: delay.listenAddress,
     timeout: timeout.action === 'abort' ? undefined : { seconds: timeout.seconds, action: timeout.action },
   });
   const raw: Record<string, unknown> = { migrate: source.virsh.argv(args) };
   const deadlineMs = harnessDeadlineMs(timeout);
-  if (trial.knobs.maxDowntimeMs !== undefined) {
-    // QEMU's downtime-limit of the source's process, which the migration uses; the next QEMU starts at the default
-    await source.virsh.run(['migrate-setmaxdowntime', `--domain=${domain}`, `--downtime=${trial.knobs.maxDowntimeMs}`]);
-    raw.maxDowntimeReadBack = (await source.virsh.run(['migrate-getmaxdowntime', `--domain=${domain}`])).trim();
-  }
+  const steps = trial.strategy.downtimeSteps ? new DowntimeStepper(downtimeSchedule(trial.strategy.downtimeSteps, ctx.ramBytes ?? 0)) : undefined;
+  const firstDowntimeMs = steps?.first ?? trial.knobs.maxDowntimeMs;
+  // QEMU's downtime-limit of the source's process, which the migration uses; put back after a job that left the
+  // guest here (the next QEMU, on the destination, starts at the default)
+  const restoreDowntime = firstDowntimeMs === undefined ? undefined : await setDowntime(source, domain, firstDowntimeMs, raw);
   // CPU readings from before the command; the loops end with stop(), or with the connection (the watchdog)
   const cpu = { source: startQemuCpuSampler(source, domain), destination: startQemuCpuSampler(destination, domain) };
   const stopCpu = () => Promise.all([cpu.source.stop(), cpu.destination.stop()]);
@@ -84,7 +97,8 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
   const startedAt = new Date().toISOString();
   const commandStartedAt = Date.now();
   const t0 = performance.now();
-  const watch = watchJob(ctx, trial, source, destination, t0, raw);
+  const watch = watchJob(ctx, trial, source, destination, t0, raw, steps);
+  if (firstDowntimeMs !== undefined && steps) watch.downtimeSteps.push({ atMs: 0, downtimeMs: firstDowntimeMs, accepted: true });
   const qmpSampler = experiment.qmp ? startQmpSampler(source, domain, experiment.sample_hz) : undefined;
   log.info({ trial: trial.index, strategy: trial.strategy.label, load: trial.load.name, delayMs: trial.delayMs, from: source.spec.name, to: destination.spec.name }, 'migration started');
 
@@ -112,6 +126,8 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
     raw.jobMarkerError = errorMessage(err);
   });
   const [samples, qmp, [sourceCpu, destinationCpu]] = await Promise.all([watch.sampler.stop(), qmpSampler?.stop() ?? [], stopCpu()]);
+  await Promise.all(watch.pending);
+  if (restoreDowntime !== undefined) await source.virsh.exec(['migrate-setmaxdowntime', `--domain=${domain}`, `--downtime=${restoreDowntime}`]).catch(() => undefined);
   const blocktime = arm && ran.failure === undefined ? await arm.read() : undefined;
   if (armed) raw.blocktime = { ...armed, ...(typeof blocktime === 'string' ? { error: blocktime } : blocktime) };
   return {
@@ -119,13 +135,16 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
     commandStartedAt,
     commandEndedAt,
     result: ran.result,
-    failure: ran.failure,
+    failure: watch.kubevirt?.action === 'abort' && watch.kubevirt.accepted && ran.failure ? `the kubevirt policy aborted the job: ${watch.kubevirt.detail} (${ran.failure})` : ran.failure,
     abortReason: ran.abortReason,
     postcopySwitchMs: sw?.switchMs ?? watch.policySwitchMs,
     postcopySwitchDetail: sw?.detail,
     postcopySwitchReason: watch.switchReason,
     recovery: recovery && { recovered: recovery.recovered, recoveries: recovery.recoveries, pausedMs: recovery.pausedMs },
     connections: watch.connections,
+    downtimeSteps: steps ? watch.downtimeSteps : undefined,
+    kubevirt: watch.kubevirt,
+    settings: watch.settings,
     qemuCpu: { source: sourceCpu, destination: destinationCpu },
     samples,
     qmp,
@@ -148,36 +167,78 @@ function within(p: Promise<unknown>, ms: number): Promise<unknown> {
   return Promise.race([p, new Promise((resolve) => setTimeout(resolve, ms).unref())]);
 }
 
-/** What the sampler saw and did while the job ran: connections counted, the policy's post-copy switch. */
+/** The source's max downtime set to `ms`; returns what it was. */
+async function setDowntime(source: LibvirtHost, domain: string, ms: number, raw: Record<string, unknown>): Promise<number | undefined> {
+  const before = Number((await source.virsh.run(['migrate-getmaxdowntime', `--domain=${domain}`])).trim());
+  await source.virsh.run(['migrate-setmaxdowntime', `--domain=${domain}`, `--downtime=${ms}`]);
+  raw.maxDowntimeReadBack = (await source.virsh.run(['migrate-getmaxdowntime', `--domain=${domain}`])).trim();
+  return Number.isFinite(before) && before > 0 ? before : undefined;
+}
+
+/** What the sampler saw and did while the job ran: connections counted, settings read, the policies' actions. */
 interface JobWatch {
   readonly sampler: ReturnType<typeof startJobSampler>;
   switchReason: SwitchReason | undefined;
   policySwitchMs: number | undefined;
   connections: number | undefined;
+  settings: MigrationSettings | undefined;
+  readonly downtimeSteps: AppliedStep[];
+  kubevirt: MigrationOutcome['kubevirt'];
+  /** Commands the policies sent, awaited before the outcome is read. */
+  readonly pending: Array<Promise<unknown>>;
 }
 
-/** Samples the job; counts the destination's connections once RAM flows; switches to post-copy when the policy says. */
-function watchJob(ctx: TrialContext, trial: Trial, source: LibvirtHost, destination: LibvirtHost, t0: number, raw: Record<string, unknown>): JobWatch {
+/** Samples the job; counts the destination's connections once RAM flows; acts when a policy says. */
+function watchJob(ctx: TrialContext, trial: Trial, source: LibvirtHost, destination: LibvirtHost, t0: number, raw: Record<string, unknown>, steps: DowntimeStepper | undefined): JobWatch {
   const { domain } = ctx;
-  const sp = trial.strategy.switchPolicy;
-  const policy = sp && trial.strategy.postcopy === 'policy' ? new SwitchPolicy(sp.afterS * 1000, sp.minProgressPct) : undefined;
+  const s = trial.strategy;
+  const policy = s.switchPolicy && s.postcopy === 'policy' ? new SwitchPolicy(s.switchPolicy.afterS * 1000, s.switchPolicy.minProgressPct) : undefined;
+  const kubevirt = s.kubevirt ? new KubevirtMonitor(s.kubevirt, ctx.ramBytes ?? 0) : undefined;
+  const virsh = (args: string[]) => {
+    const p = source.virsh.exec(args).catch((err: unknown) => ({ code: -1, stdout: '', stderr: errorMessage(err) }));
+    w.pending.push(p);
+    return p;
+  };
   let probes = 0;
   const w: JobWatch = {
     switchReason: undefined,
     policySwitchMs: undefined,
     connections: undefined,
+    settings: undefined,
+    downtimeSteps: [],
+    kubevirt: undefined,
+    pending: [],
     sampler: startJobSampler(source, domain, ctx.experiment.sample_hz, (sample) => {
       // once RAM flows, and again a little later: multifd's extra channels connect just after the main one
       const processed = sample.stats.memory_processed ?? 0;
       const total = sample.stats.memory_total ?? Infinity;
-      if (!trial.strategy.tunnelled && ((probes === 0 && processed > 0) || (probes === 1 && processed > total * 0.1))) {
+      if (probes === 0 && processed > 0 && ctx.experiment.qmp) {
+        w.pending.push(readMigrationSettings(source, domain).then((v) => (w.settings = v), () => undefined));
+      }
+      if (!s.tunnelled && ((probes === 0 && processed > 0) || (probes === 1 && processed > total * 0.1))) {
         probes++;
         void countConnections(destination, domain).then((n) => (w.connections = Math.max(w.connections ?? 0, n ?? 0) || w.connections));
+      } else if (s.tunnelled && probes === 0 && processed > 0) probes++;
+      const elapsed = sample.stats.time_elapsed;
+      const step = steps && elapsed !== undefined ? steps.observe(elapsed) : undefined;
+      if (step !== undefined) {
+        void virsh(['migrate-setmaxdowntime', `--domain=${domain}`, `--downtime=${step}`]).then((r) => w.downtimeSteps.push({ atMs: elapsed!, downtimeMs: step, accepted: r.code === 0 }));
+      }
+      const act = kubevirt?.observe(sample);
+      if (act) {
+        void virsh(act.action === 'abort' ? ['domjobabort', `--domain=${domain}`] : ['migrate-postcopy', `--domain=${domain}`]).then((r) => {
+          w.kubevirt = { ...act, atMs: elapsed ?? 0, accepted: r.code === 0 };
+          raw.kubevirt = { ...w.kubevirt, stderr: r.stderr.trim() };
+          if (act.action === 'postcopy' && r.code === 0) {
+            w.switchReason = act.reason;
+            w.policySwitchMs = performance.now() - t0;
+          }
+        });
       }
       const why = policy && w.switchReason === undefined ? policy.observe(sample) : undefined;
       if (why) {
         w.switchReason = why;
-        void source.virsh.exec(['migrate-postcopy', `--domain=${domain}`]).then((r) => {
+        void virsh(['migrate-postcopy', `--domain=${domain}`]).then((r) => {
           raw.policySwitch = { reason: why, code: r.code, stderr: r.stderr.trim(), elapsedMs: sample.stats.time_elapsed };
           if (r.code === 0) w.policySwitchMs = performance.now() - t0;
         });

@@ -3,7 +3,8 @@
 // iteration brought the remaining data down by less than 10 %; and switch when the completion timeout passes.
 import type { JobSample } from '../libvirt/job-sampler.js';
 
-export type SwitchReason = 'timeout' | 'no-progress';
+/** Why the harness switched to post-copy: hybrid-timeout's two rules, or the kubevirt policy's completion budget. */
+export type SwitchReason = 'timeout' | 'no-progress' | 'completion-timeout';
 
 export class SwitchPolicy {
   private iteration = 0;

@@ -7,7 +7,7 @@ const POSTCOPY_ACTIVE = '{"return":{"status":"postcopy-active","setup-time":1,"d
 
 test('query-migrate: the status and the RAM byte counters; anything else is not an answer', () => {
   const s = parseQueryMigrate(POSTCOPY_ACTIVE, 5)!;
-  assert.deepEqual(s, { at: 5, status: 'postcopy-active', precopyBytes: 133215, downtimeBytes: 0, postcopyBytes: 23111751, multifdBytes: 0, pagesPerSecond: 58799, transferred: 23330113 });
+  assert.deepEqual(s, { at: 5, status: 'postcopy-active', precopyBytes: 133215, downtimeBytes: 0, postcopyBytes: 23111751, multifdBytes: 0, missedZeroCopy: 0, pagesPerSecond: 58799, transferred: 23330113 });
   assert.deepEqual(parseQueryMigrate('{"return":{"status":"completed"},"id":"libvirt-496"}', 1), { at: 1, status: 'completed' });
   assert.equal(parseQueryMigrate('error: Requested operation is not valid: domain is not running', 1), undefined);
   assert.equal(parseQueryMigrate('{"return":{"status":', 1), undefined);

@@ -70,7 +70,7 @@ function parts(over: Partial<TrialParts>): TrialParts {
 const outcome = (over: Partial<MigrationOutcome>): MigrationOutcome => ({
   startedAt: '2026-12-02T10:00:01.000Z', commandStartedAt: 1000, commandEndedAt: 4500, result: { code: 0, stdout: '', stderr: '', signal: undefined } as never,
   failure: undefined, abortReason: undefined, postcopySwitchMs: undefined, postcopySwitchDetail: undefined, postcopySwitchReason: undefined, recovery: undefined,
-  connections: 1, qemuCpu: { source: undefined, destination: undefined }, qmp: [], blocktime: undefined, samples: [{ at: 1, type: 'unbounded', stats: { auto_converge_throttle: 20 } }, { at: 2, type: 'unbounded', stats: { auto_converge_throttle: 60 } }] as never,
+  connections: 1, downtimeSteps: undefined, kubevirt: undefined, settings: undefined, qemuCpu: { source: undefined, destination: undefined }, qmp: [], blocktime: undefined, samples: [{ at: 1, type: 'unbounded', stats: { auto_converge_throttle: 20 } }, { at: 2, type: 'unbounded', stats: { auto_converge_throttle: 60 } }] as never,
   raw: { migrate: ['virsh', 'migrate', '--live', '--persistent', '--domain=vm', '--desturi=x'] }, ...over,
 });
 

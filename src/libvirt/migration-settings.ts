@@ -1,0 +1,50 @@
+// What the source's QEMU was really told for this migration: its capabilities and parameters, asked once RAM flows
+// (libvirt sets them just before `migrate`). The row's proof that a knob took effect — or that libvirt turned
+// something on by itself, as 10.0 and newer do with postcopy-preempt between two hosts that both have it.
+import type { LibvirtHost } from './libvirt-host.js';
+
+export interface MigrationSettings {
+  readonly postcopyPreempt: boolean | undefined;
+  readonly zeroCopy: boolean | undefined;
+  /** multifd-compression: none, zstd, zlib, … */
+  readonly multifdCompression: string | undefined;
+  readonly multifdCompressionLevel: number | undefined;
+  /** tls-creds set: the stream is TLS. */
+  readonly tls: boolean | undefined;
+  readonly downtimeLimitMs: number | undefined;
+  /** avail-switchover-bandwidth, bytes/s (0: QEMU's own estimate). */
+  readonly switchoverBandwidth: number | undefined;
+}
+
+function returned(stdout: string): unknown {
+  try {
+    return (JSON.parse(stdout.trim()) as { return?: unknown }).return;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The two answers (query-migrate-capabilities, query-migrate-parameters) → settings; undefined when neither parses. */
+export function parseMigrationSettings(capsOut: string, paramsOut: string): MigrationSettings | undefined {
+  const caps = returned(capsOut);
+  const params = returned(paramsOut) as Record<string, unknown> | undefined;
+  if (!Array.isArray(caps) && (params === undefined || typeof params !== 'object')) return undefined;
+  const cap = (name: string) => (Array.isArray(caps) ? (caps as Array<{ capability?: string; state?: boolean }>).find((c) => c.capability === name)?.state : undefined);
+  const num = (k: string) => (typeof params?.[k] === 'number' ? (params[k] as number) : undefined);
+  const compression = typeof params?.['multifd-compression'] === 'string' ? (params['multifd-compression'] as string) : undefined;
+  return {
+    postcopyPreempt: cap('postcopy-preempt'),
+    zeroCopy: cap('zero-copy-send'),
+    multifdCompression: compression,
+    multifdCompressionLevel: compression === 'zstd' || compression === 'zlib' ? num(`multifd-${compression}-level`) : undefined,
+    tls: typeof params?.['tls-creds'] === 'string' ? params['tls-creds'] !== '' : undefined,
+    downtimeLimitMs: num('downtime-limit'),
+    switchoverBandwidth: num('avail-switchover-bandwidth'),
+  };
+}
+
+export async function readMigrationSettings(source: LibvirtHost, domain: string): Promise<MigrationSettings | undefined> {
+  const ask = (command: string) => source.virsh.exec(['qemu-monitor-command', `--domain=${domain}`, JSON.stringify({ execute: command })]).then((r) => r.stdout);
+  const [caps, params] = await Promise.all([ask('query-migrate-capabilities'), ask('query-migrate-parameters')]);
+  return parseMigrationSettings(caps, params);
+}
