@@ -8,6 +8,7 @@ const NEEDS: ReadonlyArray<[binary: string, pkg: string]> = [
   ['unshare', 'util-linux'],
   ['nsenter', 'util-linux'],
   ['ssh-keygen', 'openssh-client'],
+  ['openssl', 'openssl'],
   ['sshd', 'openssh-server'],
   ['libvirtd', 'libvirt-daemon-system'],
   ['virtlogd', 'libvirt-daemon-system'],

@@ -4,7 +4,7 @@
 // row names both ends' versions.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasLibvirt11Tree, libvirt11Tree } from '../../src/lab/libvirt-release.js';
@@ -61,6 +61,22 @@ describe('a mixed pair: libvirt 9.0 and 11.3', { skip }, () => {
       assert.match(r.dst_qemu_version ?? '', /^QEMU 10\./);
       if (r.load !== 'idle') assert.ok(Number(r.data_processed_bytes) > 32 * 2 ** 20, `${r.direction}: the writer's 32 MiB crossed (${r.data_processed_bytes} bytes)`);
       if (r.strategy === 'postcopy') assert.equal(r.postcopy_used, 'yes', `${r.direction}: post-copy ran`);
+      // preempt needs both ends: libvirt 11.3 turns it on only towards a host that has it
+      if (r.strategy === 'postcopy') assert.equal(r.postcopy_preempt, 'no', `${r.direction}: no preempt with a 9.0 end`);
     }
+  });
+
+  test('what needs libvirt 9.4 or 11.1 stops before any migration, naming the 9.0 host and the release', async () => {
+    const file = experiment(work, 'newer', 'strategies:\n  - {name: multifd, compression: zstd}\nknobs: {switchover_bandwidth_mib_s: 100}\ndirections: a-to-b\n');
+    const doctor = await migbench(['doctor', '--hosts', HOSTS, '--experiment', file]);
+    assert.equal(doctor.code, 1, doctor.stdout);
+    assert.match(doctor.stdout, /mbvA +strategy multifd\(connections=2,compression=zstd\) +FAIL +compression: zstd needs libvirt ≥ 9\.4; this host runs 9\.0\.0 +upgrade mbvA to libvirt 9\.4/);
+    assert.match(doctor.stdout, /mbvA +knob switchover_bandwidth_mib_s +FAIL +switchover_bandwidth_mib_s needs libvirt ≥ 11\.1; this host runs 9\.0\.0/);
+    assert.match(doctor.stdout, /mbvB +strategy multifd\(connections=2,compression=zstd\) +PASS/);
+    assert.match(doctor.stdout, /mbvB +knob switchover_bandwidth_mib_s +PASS/);
+    const run = await migbench(['run', file, '--hosts', HOSTS, '--out', join(work, 'newer')]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^migbench: not ready: mbvA: strategy multifd\(connections=2,compression=zstd\): compression: zstd needs libvirt ≥ 9\.4/m);
+    assert.ok(!existsSync(join(work, 'newer', 'trials.csv')), 'no migration ran');
   });
 });

@@ -14,6 +14,7 @@ import { migbench } from '../support/cli.js';
 import { e2eSkipReason } from '../support/e2e-env.js';
 import { experiment } from '../support/experiment.js';
 import { runToEnd } from '../support/sweep.js';
+import { strategySet } from '../support/strategy-set.js';
 
 const skip = e2eSkipReason() ?? libvirt11Missing();
 
@@ -44,6 +45,14 @@ describe('strategy knobs on libvirt 11.3', { skip }, () => {
   after(async () => {
     await migbench(['lab', 'down', '--dir', DIR]);
     rmSync(work, { recursive: true, force: true });
+  });
+
+  test('every preset on 11.3 does what it claims (the strategy test of 06)', async () => {
+    const rows = await strategySet(work, HOSTS, 'strategies-11');
+    for (const r of rows) {
+      assert.equal(r.libvirt_version, '11.3.0');
+      process.stderr.write(`11.3 ${r.strategy}: ${r.status}, total ${r.total_time_ms} ms, downtime ${r.downtime_ms} ms, ${r.data_processed_bytes} bytes, CPU ${r.src_qemu_cpu_ms}/${r.dst_qemu_cpu_ms} ms, preempt ${r.postcopy_preempt}\n`);
+    }
   });
 
   test('multifd compression, TLS, post-copy preempt and the switch-over bandwidth: each row shows what QEMU was told', async () => {
@@ -113,8 +122,14 @@ describe('strategy knobs on libvirt 11.3', { skip }, () => {
     assert.equal(steps!.status, 'completed', steps!.error);
     const applied = (steps!.downtime_steps_applied ?? '').split(' ').map((s) => /^(\d+\.\d)s=(\d+)ms$/.exec(s));
     assert.ok(applied.length >= 2 && applied.every(Boolean), `steps applied: ${steps!.downtime_steps_applied}`);
-    assert.deepEqual(applied.map((m) => Number(m![2])), [400, 720, 1040, 1360, 1680, 2000].slice(0, applied.length), 'Nova\'s values, in order');
-    applied.forEach((m, i) => assert.ok(Number(m![1]) >= i * 1.0 && Number(m![1]) < i * 1.0 + 1.0, `step ${i} at ${m![1]} s`));
+    const nova = new Map([0, 1, 2, 3, 4, 5].map((i) => [400 + 320 * i, i]));
+    let previous = 0;
+    for (const m of applied) {
+      const [at, ms] = [Number(m![1]), Number(m![2])];
+      assert.ok(nova.has(ms) && ms > previous, `${ms} ms: one of Nova's values, each above the one before (${steps!.downtime_steps_applied})`);
+      assert.ok(at >= nova.get(ms)! - 0.05, `${ms} ms set at ${at} s, not before its step's time`);
+      previous = ms;
+    }
 
     assert.equal(kvPostcopy!.status, 'completed', kvPostcopy!.error);
     assert.equal(kvPostcopy!.postcopy_used, 'yes');
