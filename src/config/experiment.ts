@@ -30,17 +30,20 @@ const StrategyObject = z
     compression_level: oneOrMany(z.number().int().min(1).max(20)).optional(),
     zerocopy: z.boolean().optional(),
     tls: z.boolean().optional(),
+    // QEMU's downtime-limit is at most 2 000 000 ms; Nova counts a step's time in whole seconds of delay × data_gb (≥ 2)
     downtime_steps: z
       .strictObject({
-        max_ms: z.number().int().min(1).max(3_600_000),
+        max_ms: z.number().int().min(1).max(2_000_000),
         steps: z.number().int().min(1).max(100).default(10),
-        delay_s: z.number().positive().max(86_400).default(75),
+        delay_s: z.number().min(0.5, 'delay_s must be at least 0.5: a step lasts int(delay_s × data_gb) whole seconds, data_gb at least 2').max(86_400).default(75),
       })
+      .refine((d) => d.max_ms >= d.steps, { message: 'max_ms must be at least steps: the first max downtime is max_ms ÷ steps whole ms', path: ['max_ms'] })
       .optional(),
+    // 0 turns a timeout off, as in KubeVirt
     kubevirt: z
       .strictObject({
-        progress_timeout_s: z.number().positive().max(86_400).default(150),
-        completion_timeout_per_gib_s: z.number().positive().max(86_400).default(150),
+        progress_timeout_s: z.number().min(0).max(86_400).default(150),
+        completion_timeout_per_gib_s: z.number().min(0).max(86_400).default(150),
         allow_postcopy: z.boolean().default(false),
       })
       .optional(),
@@ -59,7 +62,7 @@ const StrategyObject = z
     if (o.zerocopy && o.name !== 'multifd') wrong('zerocopy', 'multifd');
     if (o.compression_level && !o.compression) wrong('compression_level', 'a compression (compression: zstd or zlib)');
     // zlib's levels are 1-9, zstd's 1-20 (QEMU's multifd-zlib-level / multifd-zstd-level)
-    if (o.compression_level && o.compression?.includes('zlib') && o.compression_level.some((l) => l > 9)) ctx.addIssue({ code: 'custom', path: ['compression_level'], message: 'zlib levels are 1-9 (zstd 1-20)' });
+    if (o.compression_level && o.compression?.includes('zlib') && o.compression_level.some((l) => l > 9)) ctx.addIssue({ code: 'custom', path: ['compression_level'], message: 'zlib levels are 1-9 (zstd 1-20); give zlib and zstd separate entries for levels above 9' });
   });
 
 type StrategyEntry = StrategyName | z.infer<typeof StrategyObject>;
@@ -120,7 +123,7 @@ const KnobsSchema = z.strictObject({
   bandwidth_mib_s: oneOrMany(z.number().int().min(1).max(1_000_000)).optional(),
   bandwidth_mbit_s: oneOrMany(z.number().positive().max(10_000_000)).optional(),
   postcopy_bandwidth_mib_s: oneOrMany(z.number().int().min(1).max(1_000_000)).optional(),
-  max_downtime_ms: oneOrMany(z.number().int().min(1).max(3_600_000)).optional(),
+  max_downtime_ms: oneOrMany(z.number().int().min(1).max(2_000_000)).optional(),
   switchover_bandwidth_mib_s: oneOrMany(z.number().int().min(1).max(1_000_000)).optional(),
 }).refine((k) => !(k.bandwidth_mib_s && k.bandwidth_mbit_s), 'give bandwidth_mib_s or bandwidth_mbit_s, not both');
 

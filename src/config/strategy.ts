@@ -99,11 +99,12 @@ export const STRATEGIES = Object.fromEntries(STRATEGY_NAMES.map((n) => [n, prese
 
 /**
  * Why every libvirt and QEMU would refuse this combination, or undefined when some release allows it. Checked when
- * the experiment is read; what depends on the release (config/requirements.ts) is the doctor's, from the versions it
+ * the experiment is read; what depends on the release (doctor/requirements.ts) is the doctor's, from the versions it
  * reads. Sources: libvirt 9.0/11.3 and QEMU 10.0 messages.
  */
 export function refusal(s: Strategy): string | undefined {
   const postcopy = s.postcopy !== 'none';
+  if (s.tunnelled && s.kubevirt?.allowPostcopy) return 'the kubevirt policy\'s allow_postcopy needs post-copy, which libvirt refuses with tunnelled migration';
   if (s.tunnelled && postcopy) return 'libvirt refuses post-copy with tunnelled migration ("post-copy is not supported with tunnelled migration")';
   if (s.tunnelled && s.parallel) return 'libvirt refuses tunnelled with parallel migration ("Flags VIR_MIGRATE_TUNNELLED and VIR_MIGRATE_PARALLEL are mutually exclusive")';
   if (s.tunnelled && s.tls) return 'libvirt refuses TLS with tunnelled migration (the tunnel is libvirtd\'s own connection)';

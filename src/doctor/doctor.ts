@@ -15,7 +15,7 @@ import type { SshHost } from '../remote/ssh.js';
 import { fail, failOf, pass, warn, type Check } from './check.js';
 import { emulatorOf, qemuMigrationCapabilities } from './qemu-caps.js';
 import { blocktimeCheck, measurementChecks } from './measurement-checks.js';
-import { knobRequirements, strategyRequirements, unmet, upgradeFix } from './requirements.js';
+import { knobRequirements, strategyRequirements, unknownRelease, unmet, upgradeFix } from './requirements.js';
 import { tlsCheck, zerocopyCheck } from './feature-checks.js';
 
 /** QEMU migration capability each feature needs. */
@@ -73,7 +73,7 @@ export async function runDoctor(hosts: Hosts, opts: DoctorOptions = {}): Promise
       const strategies = opts.experiment?.strategies ?? STRATEGY_NAMES.map((n) => STRATEGIES[n]);
       const ram = await ramOf(pair, hosts.domain);
       for (const [h, peer] of [[pair[0], pair[1]], [pair[1], pair[0]]] as const) {
-        checks.push(...(await hostChecks(h, peer, hosts, strategies, ram)));
+        checks.push(...(await hostChecks(h, peer, hosts, strategies, ram, opts.experiment?.timeout.action ?? 'abort')));
         checks.push(...knobChecks(h, opts.experiment?.knobs ?? []));
         checks.push(...measurementChecks(h.spec.name, h.versions, measuredBeside(opts.experiment)));
       }
@@ -117,11 +117,11 @@ async function ramOf(pair: readonly LibvirtHost[], domain: string): Promise<numb
   return undefined;
 }
 
-async function hostChecks(h: LibvirtHost, peer: LibvirtHost, hosts: Hosts, strategies: readonly Strategy[], ram: number | undefined): Promise<Check[]> {
+async function hostChecks(h: LibvirtHost, peer: LibvirtHost, hosts: Hosts, strategies: readonly Strategy[], ram: number | undefined, timeoutAction: string): Promise<Check[]> {
   const name = h.spec.name;
   const r = h.remote;
   const out: Check[] = [privilegesCheck(h, await sh(r, 'id -u')), ...statsChecks(h)];
-  out.push(...(await strategyChecks(h, hosts.domain, strategies)));
+  out.push(...(await strategyChecks(h, hosts.domain, strategies, timeoutAction)));
   if (strategies.some((s) => s.parallel?.zerocopy)) out.push(await zerocopyCheck(h.remote, name));
   if (strategies.some((s) => s.tls)) out.push(await tlsCheck(h.remote, name));
   if (strategies.some((s) => s.postcopy !== 'none')) {
@@ -156,7 +156,7 @@ function statsChecks(h: LibvirtHost): Check[] {
 }
 
 /** Each strategy: the virsh options it needs, and the QEMU capabilities. */
-async function strategyChecks(h: LibvirtHost, domain: string, strategies: readonly Strategy[]): Promise<Check[]> {
+async function strategyChecks(h: LibvirtHost, domain: string, strategies: readonly Strategy[], timeoutAction: string): Promise<Check[]> {
   const name = h.spec.name;
   const out: Check[] = [];
   const help = (await h.virsh.exec(['help', 'migrate'])).stdout;
@@ -167,8 +167,11 @@ async function strategyChecks(h: LibvirtHost, domain: string, strategies: readon
     const options = requiredOptions(migrateArgs({ domain: 'x', strategy: s, knobs: {}, destinationUri: 'x' })).filter((o) => !['--domain', '--desturi'].includes(o));
     const missing = options.filter((o) => !new RegExp(`\\[?${o}[\\] ]`).test(help));
     const missingCaps = caps ? qemuNeeds(s).filter((c) => !caps.includes(c)) : [];
-    const needed = strategyRequirements(s).find((r) => unmet(r, h.versions));
-    if (needed) out.push(fail(name, `strategy ${s.label}`, unmet(needed, h.versions)!, upgradeFix(needed, name)));
+    const needs = strategyRequirements(s, timeoutAction);
+    const unmetNeeds = needs.filter((r) => unmet(r, h.versions));
+    const unknown = needs.map((r) => unknownRelease(r, h.versions)).filter(Boolean);
+    if (unmetNeeds.length) out.push(fail(name, `strategy ${s.label}`, unmetNeeds.map((r) => unmet(r, h.versions)).join('; '), unmetNeeds.map((r) => upgradeFix(r, name)).join('; ')));
+    else if (unknown.length) out.push(warn(name, `strategy ${s.label}`, unknown.join('; '), 'check the releases by hand (docs/strategies.md lists what each knob needs)'));
     else if (missing.length) out.push(fail(name, `strategy ${s.label}`, `virsh migrate has no ${missing.join(', ')}`, 'upgrade libvirt to a release whose `virsh migrate --help` lists it, or drop this strategy'));
     else if (missingCaps.length) out.push(fail(name, `strategy ${s.label}`, `${emulator} lacks the migration capability ${missingCaps.join(', ')}`, 'upgrade QEMU, or drop this strategy'));
     else out.push(pass(name, `strategy ${s.label}`, options.join(' ')));
@@ -184,7 +187,9 @@ function knobChecks(h: LibvirtHost, knobs: readonly Knobs[]): Check[] {
     if (seen.has(r.feature)) continue;
     seen.add(r.feature);
     const why = unmet(r, h.versions);
-    out.push(why ? fail(h.spec.name, `knob ${r.feature}`, why, upgradeFix(r, h.spec.name)) : pass(h.spec.name, `knob ${r.feature}`, `libvirt ${h.versions.daemon ?? h.versions.library}, ${h.versions.hypervisor}`));
+    const unknown = unknownRelease(r, h.versions);
+    if (!why && unknown) out.push(warn(h.spec.name, `knob ${r.feature}`, unknown, 'check the releases by hand (docs/strategies.md lists what each knob needs)'));
+    else out.push(why ? fail(h.spec.name, `knob ${r.feature}`, why, upgradeFix(r, h.spec.name)) : pass(h.spec.name, `knob ${r.feature}`, `libvirt ${h.versions.daemon ?? h.versions.library}, ${h.versions.hypervisor}`));
   }
   return out;
 }

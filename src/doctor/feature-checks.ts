@@ -1,13 +1,12 @@
 // Host checks for strategy features that need more than a release: zero-copy's locked memory, TLS's certificates.
 import type { Host } from '../remote/host.js';
-import { fail, pass, type Check } from './check.js';
+import { fail, pass, warn, type Check } from './check.js';
 
 /** CAP_SYS_RESOURCE: libvirt raises the QEMU process's RLIMIT_MEMLOCK (prlimit) so that it can lock guest RAM. */
 const CAP_SYS_RESOURCE = 24n;
 
-/** $1: the daemon's CapEff (hex), from virtqemud or libvirtd, else this session's. */
-const DAEMON_CAPS = `for n in virtqemud libvirtd; do p=$(pidof -s "$n" 2>/dev/null) && [ -r "/proc/$p/status" ] && { sed -n 's/^CapEff:[[:space:]]*//p' "/proc/$p/status"; exit 0; }; done
-sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status`;
+/** The CapEff (hex) of virtqemud or libvirtd; nothing when neither runs. */
+const DAEMON_CAPS = `for n in virtqemud libvirtd; do p=$(pidof -s "$n" 2>/dev/null) && [ -r "/proc/$p/status" ] && { sed -n 's/^CapEff:[[:space:]]*//p' "/proc/$p/status"; exit 0; }; done`;
 
 export function hasCapability(capEffHex: string, bit: bigint): boolean | undefined {
   if (!/^[0-9a-f]+$/i.test(capEffHex)) return undefined;
@@ -20,7 +19,8 @@ export async function zerocopyCheck(host: Host, name: string): Promise<Check> {
   if (ok === false) {
     return fail(name, 'zero-copy (locked memory)', `libvirt's daemon lacks CAP_SYS_RESOURCE (CapEff ${caps}), so it cannot raise QEMU's locked-memory limit to the guest's RAM ("cannot limit locked memory of process …: Operation not permitted")`, 'run libvirtd/virtqemud with CAP_SYS_RESOURCE (a container that drops it cannot do zero-copy), or drop zerocopy');
   }
-  return pass(name, 'zero-copy (locked memory)', ok ? 'the daemon has CAP_SYS_RESOURCE: libvirt locks the guest RAM for MSG_ZEROCOPY' : `capabilities unknown (${caps || 'none read'})`);
+  if (ok === undefined) return warn(name, 'zero-copy (locked memory)', `the capabilities of libvirt's daemon could not be read (${caps || 'no virtqemud or libvirtd process seen'})`, 'zero-copy needs CAP_SYS_RESOURCE in the daemon: check /proc/PID/status of virtqemud or libvirtd');
+  return pass(name, 'zero-copy (locked memory)', 'the daemon has CAP_SYS_RESOURCE: libvirt locks the guest RAM for MSG_ZEROCOPY');
 }
 
 export const TLS_FILES = ['ca-cert.pem', 'server-cert.pem', 'server-key.pem', 'client-cert.pem', 'client-key.pem'] as const;

@@ -10,7 +10,8 @@ export function versionOf(text: string | undefined): number[] | undefined {
   return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
 }
 
-function atLeast(v: number[] | undefined, major: number, minor: number): boolean | undefined {
+/** Whether version `v` is at least major.minor; undefined when it is not known. */
+export function atLeast(v: number[] | undefined, major: number, minor: number): boolean | undefined {
   if (!v) return undefined;
   return v[0]! > major || (v[0] === major && v[1]! >= minor);
 }

@@ -4,7 +4,7 @@ import { COLUMNS } from '../results/columns.js';
 /** Columns that describe the trial's set-up rather than what was measured. */
 const SETUP = new Set([
   'trial_index', 'repetition', 'delay_ms', 'delay_jitter_ms', 'delay_loss_pct', 'delay_window_kib', 'load_size_mib', 'load_rate',
-  'timeout_s', 'bandwidth_mib_s', 'postcopy_bandwidth_mib_s', 'max_downtime_ms', 'ram_bytes', 'page_size_bytes', 'xbzrle_cache_bytes',
+  'timeout_s', 'bandwidth_mib_s', 'postcopy_bandwidth_mib_s', 'max_downtime_ms', 'switchover_bandwidth_mib_s', 'ram_bytes', 'page_size_bytes', 'xbzrle_cache_bytes',
 ]);
 
 export interface Metric {

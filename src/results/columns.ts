@@ -115,10 +115,9 @@ export const COLUMNS: readonly Column[] = [
     if (!st?.multifdCompression) return undefined;
     return st.multifdCompressionLevel !== undefined && st.multifdCompression !== 'none' ? `${st.multifdCompression}:${st.multifdCompressionLevel}` : st.multifdCompression;
   }),
-  column('multifd_compression_ratio', '', '`memory_normal_bytes` / `memory_processed`', 'Bytes of the pages sent in full per byte sent, with multifd compression on: how much it shrank them (about 1 without).', (r) => {
+  column('multifd_compression_ratio', '', '`memory_normal_bytes` / `memory_processed`', 'Bytes of the pages sent in full per byte sent, for a strategy with multifd `compression`: how much it shrank them.', (r) => {
     const s = r.job?.stats;
-    const on = r.migration.settings?.multifdCompression;
-    if (!on || on === 'none' || !s?.memory_processed || s.memory_normal_bytes === undefined) return undefined;
+    if (!r.trial.strategy.parallel?.compression || !s?.memory_processed || s.memory_normal_bytes === undefined) return undefined;
     return Math.round((s.memory_normal_bytes / s.memory_processed) * 100) / 100;
   }),
   column('zero_copy', '', 'QMP query-migrate-capabilities zero-copy-send (source)', 'Whether multifd sent pages with MSG_ZEROCOPY (strategy `zerocopy: true`): `yes`/`no`.', (r) => yesNo(r.migration.settings?.zeroCopy)),

@@ -22,7 +22,7 @@ export interface AppliedStep {
 /** What the kubevirt policy did during the job. */
 export interface PolicyAction {
   readonly action: 'abort' | 'postcopy';
-  readonly reason: string;
+  readonly reason: 'no-progress' | 'completion-timeout';
   readonly detail: string;
   readonly atMs: number;
   readonly accepted: boolean;

@@ -1,6 +1,9 @@
-// KubeVirt's convergence policy (pkg/virt-launcher/virtwrap/live-migration-source.go): abort when data_remaining
-// has set no new low for progressTimeout; past completionTimeoutPerGiB × the guest's size (decimal GB, rounded up,
-// as resource.ScaledValue gives it), switch to post-copy when allowPostCopy, else abort. Checked on every job sample.
+// KubeVirt's convergence policy, as its migration monitor applies it (pkg/virt-launcher/virtwrap/
+// live-migration-source.go, the path without stall detection): progress is data_remaining below the previous
+// sample's; past completionTimeoutPerGiB × the guest's size (decimal GB, rounded up, as resource.ScaledValue gives
+// it) it switches to post-copy when allowPostCopy; otherwise no progress for progressTimeout, or the budget passed,
+// aborts. Both are compared in whole seconds, as KubeVirt divides by time.Second; 0 turns a timeout off. The clock
+// is the job's own elapsed time (KubeVirt's starts with its monitor). Once in post-copy there is nothing to decide.
 import type { KubevirtPolicy } from '../config/strategy.js';
 import type { JobSample } from '../libvirt/job-sampler.js';
 
@@ -13,8 +16,8 @@ export function completionBudgetS(p: KubevirtPolicy, ramBytes: number): number {
 }
 
 export class KubevirtMonitor {
-  private lowest: number | undefined;
-  private lowestAtMs = 0;
+  private watermark: number | undefined;
+  private progressAtMs = 0;
   private acted = false;
 
   constructor(
@@ -27,21 +30,25 @@ export class KubevirtMonitor {
     const elapsed = s.stats.time_elapsed;
     const remaining = s.stats.data_remaining ?? s.stats.memory_remaining;
     if (this.acted || elapsed === undefined) return undefined;
-    if (remaining !== undefined && (this.lowest === undefined || remaining < this.lowest)) {
-      this.lowest = remaining;
-      this.lowestAtMs = elapsed;
+    if (remaining !== undefined) {
+      if (this.watermark === undefined || remaining < this.watermark) this.progressAtMs = elapsed;
+      this.watermark = remaining;
     }
-    const stalledMs = elapsed - this.lowestAtMs;
-    if (stalledMs > this.policy.progressTimeoutS * 1000) {
-      this.acted = true;
-      const low = this.lowest === undefined ? '?' : `${Math.round(this.lowest / 2 ** 20)} MiB`;
-      return { action: 'abort', reason: 'no-progress', detail: `no progress for ${this.policy.progressTimeoutS} s (data_remaining's lowest ${low} at ${(this.lowestAtMs / 1000).toFixed(1)} s)` };
+    const p = this.policy;
+    const budget = completionBudgetS(p, this.ramBytes);
+    const pastBudget = p.completionTimeoutPerGiBS > 0 && Math.trunc(elapsed / 1000) > budget;
+    const budgetDetail = `not completed within ${budget} s (${p.completionTimeoutPerGiBS} s per GB)`;
+    if (pastBudget && p.allowPostcopy) return this.act({ action: 'postcopy', reason: 'completion-timeout', detail: budgetDetail });
+    if (p.progressTimeoutS > 0 && Math.trunc((elapsed - this.progressAtMs) / 1000) > p.progressTimeoutS) {
+      const left = this.watermark === undefined ? '?' : `${Math.round(this.watermark / 2 ** 20)} MiB`;
+      return this.act({ action: 'abort', reason: 'no-progress', detail: `no progress for ${p.progressTimeoutS} s (data_remaining last fell at ${(this.progressAtMs / 1000).toFixed(1)} s; ${left} left)` });
     }
-    const budget = completionBudgetS(this.policy, this.ramBytes);
-    if (elapsed > budget * 1000) {
-      this.acted = true;
-      return { action: this.policy.allowPostcopy ? 'postcopy' : 'abort', reason: 'completion-timeout', detail: `not completed within ${budget} s (${this.policy.completionTimeoutPerGiBS} s per GB)` };
-    }
+    if (pastBudget) return this.act({ action: 'abort', reason: 'completion-timeout', detail: budgetDetail });
     return undefined;
+  }
+
+  private act(a: KubevirtAction): KubevirtAction {
+    this.acted = true;
+    return a;
   }
 }

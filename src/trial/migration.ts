@@ -61,7 +61,7 @@ export function harnessDeadlineMs(t: TrialContext['experiment']['timeout']): num
 }
 
 export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHost, destination: LibvirtHost, delay: ActiveDelay): Promise<MigrationOutcome> {
-  const { domain, log, experiment } = ctx;
+  const { domain, experiment } = ctx;
   const timeout = experiment.timeout;
   const migrateUri = delay.migrateUri ?? destination.spec.migrateUri;
   const args = migrateArgs({
@@ -81,7 +81,25 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
   const firstDowntimeMs = steps?.first ?? trial.knobs.maxDowntimeMs;
   // QEMU's downtime-limit of the source's process, which the migration uses; put back after a job that left the
   // guest here (the next QEMU, on the destination, starts at the default)
-  const restoreDowntime = firstDowntimeMs === undefined ? undefined : await setDowntime(source, domain, firstDowntimeMs, raw);
+  const undoDowntime = firstDowntimeMs === undefined ? undefined : await setDowntime(ctx, source, firstDowntimeMs, raw);
+  try {
+    return await runJob(ctx, trial, source, destination, { args, raw, deadlineMs, steps, firstDowntimeMs });
+  } finally {
+    await undoDowntime?.();
+  }
+}
+
+interface Prepared {
+  readonly args: string[];
+  readonly raw: Record<string, unknown>;
+  readonly deadlineMs: number;
+  readonly steps: DowntimeStepper | undefined;
+  readonly firstDowntimeMs: number | undefined;
+}
+
+async function runJob(ctx: TrialContext, trial: Trial, source: LibvirtHost, destination: LibvirtHost, p: Prepared): Promise<MigrationOutcome> {
+  const { domain, log, experiment } = ctx;
+  const { args, raw, deadlineMs, steps, firstDowntimeMs } = p;
   // CPU readings from before the command; the loops end with stop(), or with the connection (the watchdog)
   const cpu = { source: startQemuCpuSampler(source, domain), destination: startQemuCpuSampler(destination, domain) };
   const stopCpu = () => Promise.all([cpu.source.stop(), cpu.destination.stop()]);
@@ -108,6 +126,7 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
   const destinationEvents = ctx.events.get(destination.spec.name);
   const oneSided = trial.strategy.postcopy !== 'none' && destinationEvents ? watchForOneSidedBreak(destinationEvents, source, domain, commandStartedAt, job.ended, log) : undefined;
   let ran = await job.settled;
+  watch.ended = true;
   oneSided?.stop();
   const armed = await arm?.stop();
   const sw = await postcopySwitch?.finish();
@@ -127,7 +146,6 @@ export async function migrate(ctx: TrialContext, trial: Trial, source: LibvirtHo
   });
   const [samples, qmp, [sourceCpu, destinationCpu]] = await Promise.all([watch.sampler.stop(), qmpSampler?.stop() ?? [], stopCpu()]);
   await Promise.all(watch.pending);
-  if (restoreDowntime !== undefined) await source.virsh.exec(['migrate-setmaxdowntime', `--domain=${domain}`, `--downtime=${restoreDowntime}`]).catch(() => undefined);
   const blocktime = arm && ran.failure === undefined ? await arm.read() : undefined;
   if (armed) raw.blocktime = { ...armed, ...(typeof blocktime === 'string' ? { error: blocktime } : blocktime) };
   return {
@@ -167,12 +185,31 @@ function within(p: Promise<unknown>, ms: number): Promise<unknown> {
   return Promise.race([p, new Promise((resolve) => setTimeout(resolve, ms).unref())]);
 }
 
-/** The source's max downtime set to `ms`; returns what it was. */
-async function setDowntime(source: LibvirtHost, domain: string, ms: number, raw: Record<string, unknown>): Promise<number | undefined> {
+/**
+ * The source's max downtime set to `ms`. Returns its undo: what it was put back on a guest that stayed (a job that
+ * failed or was aborted); the host's guard does it if the controller dies first.
+ */
+async function setDowntime(ctx: TrialContext, source: LibvirtHost, ms: number, raw: Record<string, unknown>): Promise<() => Promise<void>> {
+  const { domain } = ctx;
   const before = Number((await source.virsh.run(['migrate-getmaxdowntime', `--domain=${domain}`])).trim());
-  await source.virsh.run(['migrate-setmaxdowntime', `--domain=${domain}`, `--downtime=${ms}`]);
-  raw.maxDowntimeReadBack = (await source.virsh.run(['migrate-getmaxdowntime', `--domain=${domain}`])).trim();
-  return Number.isFinite(before) && before > 0 ? before : undefined;
+  if (!Number.isInteger(before) || before <= 0) throw new Error(`virsh migrate-getmaxdowntime gave no value for ${domain}`);
+  const argv = ['sh', '-c', 'virsh -q -c "$1" migrate-setmaxdowntime --domain="$2" --downtime="$3" >/dev/null 2>&1; exit 0', 'migbench-max-downtime', source.virsh.uri, domain, String(before)];
+  const marker = await ctx.undo.will(source.remote, `max downtime of ${domain} (${before} ms)`, argv);
+  const undo = async () => {
+    // the guest left: the command finds no domain here, which is fine
+    await source.remote.exec(argv).catch(() => undefined);
+    await ctx.undo.done(source.remote, marker).catch((err: unknown) => {
+      raw.downtimeMarkerError = errorMessage(err);
+    });
+  };
+  try {
+    await source.virsh.run(['migrate-setmaxdowntime', `--domain=${domain}`, `--downtime=${ms}`]);
+    raw.maxDowntimeReadBack = (await source.virsh.run(['migrate-getmaxdowntime', `--domain=${domain}`])).trim();
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+  return undo;
 }
 
 /** What the sampler saw and did while the job ran: connections counted, settings read, the policies' actions. */
@@ -184,8 +221,10 @@ interface JobWatch {
   settings: MigrationSettings | undefined;
   readonly downtimeSteps: AppliedStep[];
   kubevirt: MigrationOutcome['kubevirt'];
-  /** Commands the policies sent, awaited before the outcome is read. */
+  /** Commands the watch sent, awaited before the outcome is read. */
   readonly pending: Array<Promise<unknown>>;
+  /** `virsh migrate` returned: the policies stop acting (a post-copy resume job is not theirs). */
+  ended: boolean;
 }
 
 /** Samples the job; counts the destination's connections once RAM flows; acts when a policy says. */
@@ -208,23 +247,34 @@ function watchJob(ctx: TrialContext, trial: Trial, source: LibvirtHost, destinat
     downtimeSteps: [],
     kubevirt: undefined,
     pending: [],
+    ended: false,
     sampler: startJobSampler(source, domain, ctx.experiment.sample_hz, (sample) => {
       // once RAM flows, and again a little later: multifd's extra channels connect just after the main one
       const processed = sample.stats.memory_processed ?? 0;
       const total = sample.stats.memory_total ?? Infinity;
       if (probes === 0 && processed > 0 && ctx.experiment.qmp) {
-        w.pending.push(readMigrationSettings(source, domain).then((v) => (w.settings = v), () => undefined));
+        w.pending.push(
+          readMigrationSettings(source, domain).then(
+            (v) => {
+              w.settings = v;
+              if (!v) raw.settings = 'not kept: the job was over by the time QEMU answered';
+            },
+            (err: unknown) => (raw.settings = errorMessage(err)),
+          ),
+        );
       }
       if (!s.tunnelled && ((probes === 0 && processed > 0) || (probes === 1 && processed > total * 0.1))) {
         probes++;
-        void countConnections(destination, domain).then((n) => (w.connections = Math.max(w.connections ?? 0, n ?? 0) || w.connections));
+        w.pending.push(countConnections(destination, domain).then((n) => (w.connections = Math.max(w.connections ?? 0, n ?? 0) || w.connections)));
       } else if (s.tunnelled && probes === 0 && processed > 0) probes++;
+      if (w.ended) return;
       const elapsed = sample.stats.time_elapsed;
       const step = steps && elapsed !== undefined ? steps.observe(elapsed) : undefined;
       if (step !== undefined) {
         void virsh(['migrate-setmaxdowntime', `--domain=${domain}`, `--downtime=${step}`]).then((r) => w.downtimeSteps.push({ atMs: elapsed!, downtimeMs: step, accepted: r.code === 0 }));
       }
-      const act = kubevirt?.observe(sample);
+      // once in post-copy, KubeVirt has nothing left to decide
+      const act = w.switchReason === undefined ? kubevirt?.observe(sample) : undefined;
       if (act) {
         void virsh(act.action === 'abort' ? ['domjobabort', `--domain=${domain}`] : ['migrate-postcopy', `--domain=${domain}`]).then((r) => {
           w.kubevirt = { ...act, atMs: elapsed ?? 0, accepted: r.code === 0 };

@@ -134,11 +134,11 @@ describe('strategy knobs on libvirt 11.3', { skip }, () => {
     assert.equal(kvPostcopy!.status, 'completed', kvPostcopy!.error);
     assert.equal(kvPostcopy!.postcopy_used, 'yes');
     assert.equal(kvPostcopy!.postcopy_switch_reason, 'completion-timeout');
-    assert.match(kvPostcopy!.kubevirt_action ?? '', /^postcopy at 4\.\d s: not completed within 4 s \(4 s per GB\)$/);
+    assert.match(kvPostcopy!.kubevirt_action ?? '', /^postcopy at 5\.\d s: not completed within 4 s \(4 s per GB\)$/);
 
     assert.equal(kvAbort!.status, 'failed');
     assert.match(kvAbort!.error ?? '', /^the kubevirt policy aborted the job: not completed within 4 s/);
-    assert.match(kvAbort!.kubevirt_action ?? '', /^abort at 4\.\d s/);
+    assert.match(kvAbort!.kubevirt_action ?? '', /^abort at 5\.\d s/);
     assert.notEqual(r.code, 0, 'a failed trial makes the sweep exit non-zero');
     assert.equal(await virshOnA(['domstate', 'mbvm']), 'running', 'the aborted guest runs on on A');
     assert.equal(await virshOnA(['migrate-getmaxdowntime', 'mbvm']), before, 'the steps were undone on the guest that stayed');

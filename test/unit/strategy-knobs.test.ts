@@ -6,7 +6,7 @@ import { ExperimentSchema } from '../../src/config/experiment.js';
 import { parseYamlText } from '../../src/config/yaml-file.js';
 import { InputError } from '../../src/errors.js';
 import { hasCapability } from '../../src/doctor/feature-checks.js';
-import { knobRequirements, strategyRequirements, unmet, upgradeFix } from '../../src/doctor/requirements.js';
+import { knobRequirements, strategyRequirements, unknownRelease, unmet, upgradeFix } from '../../src/doctor/requirements.js';
 import { migrateArgs, migrateFlags } from '../../src/libvirt/migrate-args.js';
 import { parseMigrationSettings } from '../../src/libvirt/migration-settings.js';
 import { downtimeSchedule, DowntimeStepper } from '../../src/trial/downtime-steps.js';
@@ -58,6 +58,9 @@ test('combinations no release allows, and misplaced knobs, are refused when the 
   assert.match(err('name: x\nstrategies:\n  - {name: postcopy, kubevirt: {}}\n'), /kubevirt policy applies to the pre-copy presets/);
   assert.match(err('name: x\nstrategies:\n  - {name: precopy, downtime_steps: {max_ms: 500}}\nknobs: {max_downtime_ms: 300}\n'), /downtime_steps sets the max downtime itself/);
   assert.match(err('name: x\nstrategies:\n  - {name: precopy, downtime_steps: {steps: 3}}\n'), /max_ms/);
+  assert.match(err('name: x\nstrategies:\n  - {name: precopy, downtime_steps: {max_ms: 4, steps: 5}}\n'), /max_ms must be at least steps/);
+  assert.match(err('name: x\nstrategies:\n  - {name: precopy, downtime_steps: {max_ms: 500, delay_s: 0.2}}\n'), /delay_s must be at least 0\.5/);
+  assert.match(err('name: x\nstrategies:\n  - {name: precopy, tunnelled: true, kubevirt: {allow_postcopy: true}}\n'), /allow_postcopy needs post-copy, which libvirt refuses with tunnelled/);
   // post-copy with multifd depends on QEMU's release: the doctor's, no longer refused here
   assert.equal(exp([{ name: 'multifd', kubevirt: { allow_postcopy: true } }]).strategies.length, 1);
 });
@@ -76,23 +79,29 @@ test("Nova's downtime steps: its own numbers (500 ms, 10 steps, 75 s per GiB) an
   assert.deepEqual([0, 500, 1000, 1001, 1500, 2600, 2700, 9000].map((t) => stepper.observe(t)), [undefined, undefined, undefined, 720, undefined, 1040, undefined, 2000]);
 });
 
-test("KubeVirt's policy: abort without a new low for progress_timeout_s; past the budget per GB, post-copy or abort", () => {
+test("KubeVirt's policy: progress is a fall below the previous sample; past the budget per GB post-copy wins, else abort; whole seconds", () => {
   const s = (t: number, remainingMiB: number) => ({ at: t, type: 'unbounded' as const, stats: { time_elapsed: t, data_remaining: remainingMiB * 2 ** 20 } });
+  const policy = (progressTimeoutS: number, completionTimeoutPerGiBS: number, allowPostcopy: boolean) => new KubevirtMonitor({ progressTimeoutS, completionTimeoutPerGiBS, allowPostcopy }, 256 * 2 ** 20);
   assert.equal(completionBudgetS({ progressTimeoutS: 150, completionTimeoutPerGiBS: 150, allowPostcopy: false }, 2 * 2 ** 30), 450, '2 GiB is 2.15 GB, rounded up to 3');
-  const stall = new KubevirtMonitor({ progressTimeoutS: 5, completionTimeoutPerGiBS: 100, allowPostcopy: false }, 256 * 2 ** 20);
+  const stall = policy(5, 100, false);
   assert.equal(stall.observe(s(1000, 200)), undefined);
-  assert.equal(stall.observe(s(3000, 60)), undefined, 'a new low');
-  assert.equal(stall.observe(s(7000, 64)), undefined, '4 s without a new low');
-  const stalled = stall.observe(s(8100, 61));
-  assert.equal(stalled?.action, 'abort');
-  assert.equal(stalled?.reason, 'no-progress');
-  assert.match(stalled!.detail, /no progress for 5 s \(data_remaining's lowest 60 MiB at 3\.0 s\)/);
-  assert.equal(stall.observe(s(9000, 10)), undefined, 'it acts once');
-  const budget = (allowPostcopy: boolean) => new KubevirtMonitor({ progressTimeoutS: 150, completionTimeoutPerGiBS: 4, allowPostcopy }, 256 * 2 ** 20);
-  const pc = budget(true);
-  assert.equal(pc.observe(s(3900, 50)), undefined);
-  assert.deepEqual(pc.observe(s(4100, 40)), { action: 'postcopy', reason: 'completion-timeout', detail: 'not completed within 4 s (4 s per GB)' });
-  assert.equal(budget(false).observe(s(4100, 40))?.action, 'abort');
+  assert.equal(stall.observe(s(3000, 60)), undefined);
+  assert.equal(stall.observe(s(7000, 64)), undefined, 'up again: no progress since 3 s');
+  assert.equal(stall.observe(s(8100, 61)), undefined, 'below the previous sample (64): progress, though not a new low');
+  assert.equal(stall.observe(s(14_000, 62)), undefined, '5.9 s without progress is 5 whole seconds: not more than 5');
+  const stalled = stall.observe(s(14_200, 62));
+  assert.deepEqual(stalled, { action: 'abort', reason: 'no-progress', detail: 'no progress for 5 s (data_remaining last fell at 8.1 s; 62 MiB left)' });
+  assert.equal(stall.observe(s(15_000, 10)), undefined, 'it acts once');
+  const pc = policy(150, 4, true);
+  assert.equal(pc.observe(s(4900, 50)), undefined, '4.9 s is 4 whole seconds');
+  assert.deepEqual(pc.observe(s(5000, 40)), { action: 'postcopy', reason: 'completion-timeout', detail: 'not completed within 4 s (4 s per GB)' });
+  assert.equal(policy(150, 4, false).observe(s(5000, 40))?.action, 'abort');
+  // both at once: KubeVirt switches to post-copy before it looks at progress
+  const both = policy(1, 4, true);
+  assert.equal(both.observe(s(0, 100)), undefined);
+  assert.equal(both.observe(s(5000, 100))?.action, 'postcopy');
+  const off = policy(0, 0, false);
+  assert.equal(off.observe(s(0, 100)) ?? off.observe(s(1e6, 100)), undefined, '0 turns both timeouts off');
 });
 
 test('the release each feature needs, against the versions a host reports', () => {
@@ -103,6 +112,8 @@ test('the release each feature needs, against the versions a host reports', () =
   assert.equal(unmet(c!, v9), 'compression: zstd needs libvirt ≥ 9.4; this host runs 9.0.0');
   assert.equal(unmet(c!, v11), undefined);
   assert.match(upgradeFix(c!, 'hostA'), /^upgrade hostA to libvirt 9\.4 and QEMU 5\.0 or newer \(both hosts of the pair need it\), or drop compression: zstd/);
+  assert.equal(strategyRequirements(exp([{ name: 'multifd' }]).strategies[0]!, 'postcopy')[0]?.feature, 'multifd with post-copy', 'timeout action postcopy adds --postcopy');
+  assert.equal(unknownRelease(strategyRequirements(zstd!)[0]!, { daemon: undefined, library: undefined, hypervisor: 'QEMU 10.0.2' }), 'compression: zstd needs libvirt ≥ 9.4; this host\'s release is unknown (libvirt ?, QEMU 10.0.2)');
   const [m] = strategyRequirements(pcMultifd!);
   assert.equal(unmet(m!, v11), 'multifd with post-copy needs QEMU ≥ 10.1; this host runs 10.0.2');
   assert.equal(unmet(m!, { ...v11, hypervisor: 'QEMU 10.1.0' }), undefined);
