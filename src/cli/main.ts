@@ -81,6 +81,17 @@ program
   });
 
 program
+  .command('metrics')
+  .description("per cell of each sweep, downtime, total time and bytes (quantiles), trial counts, the sweep's time and SLA results, as a Prometheus textfile (node_exporter)")
+  .argument('<results...>', 'results folder(s) of migbench run')
+  .option('--out <file>', 'write there (atomically: node_exporter may read it at any time), e.g. /var/lib/prometheus/node-exporter/migbench.prom; default stdout')
+  .option('--sla <rules>', 'SLA rules as for run --sla, exported as migbench_sla_ok and migbench_sla_value')
+  .action(async (dirs: string[], opts) => {
+    const { metricsCommand } = await import('./metrics.js');
+    process.exitCode = metricsCommand(dirs, opts);
+  });
+
+program
   .command('recommend')
   .description('for each load × delay cell: the best strategy for a goal, by how much, and whether the data can tell')
   .argument('<results>', 'results folder')

@@ -11,6 +11,7 @@ import { predictedCells, predictedHtml, predictedTable } from '../report/predict
 import { parseGoal, parseMaxDowntimeMs } from '../config/goal.js';
 import { goalLabel, recommend } from '../report/recommend.js';
 import { summarize, summaryCsv, summaryTable } from '../report/summary.js';
+import { findings, findingsText } from '../report/findings.js';
 import { formatTable } from '../report/table.js';
 import { readRawTrials, type RawTrial } from '../results/read-raw.js';
 import { folderRows, type TrialRow } from '../results/read-trials.js';
@@ -68,6 +69,7 @@ export async function reportCommand(dirs: readonly string[], opts: { compare?: s
     }),
   );
   say(summaryTable(cells));
+  say(`\n${findingsText(findings(rows))}`);
   if (predicted) {
     const left = describeSkipped(predicted.skipped);
     say(`\npredicted against measured (model ${opts.model}):\n${predictedTable(predicted.cells)}${left ? `\nnot predicted: ${left}` : ''}`);

@@ -46,10 +46,17 @@ export function parseMigrationSettings(capsOut: string, paramsOut: string): Migr
 /** Statuses of a migration still under way: libvirt resets capabilities and TLS once the job is over. */
 const UNDER_WAY = new Set(['setup', 'active', 'pre-switchover', 'device', 'postcopy-active', 'postcopy-device']);
 
-/** The settings, or undefined when they cannot be trusted (the job was over by the time they were read). */
+/**
+ * The settings, or undefined when they cannot be trusted: read between two answers that both say the migration is
+ * under way (before it, libvirt may not have set them yet; after it, it may have reset them).
+ */
 export async function readMigrationSettings(source: LibvirtHost, domain: string): Promise<MigrationSettings | undefined> {
   const ask = (command: string) => source.virsh.exec(['qemu-monitor-command', `--domain=${domain}`, JSON.stringify({ execute: command })]).then((r) => r.stdout);
+  const underWay = async () => {
+    const status = (returned(await ask('query-migrate')) as { status?: unknown } | undefined)?.status;
+    return typeof status === 'string' && UNDER_WAY.has(status);
+  };
+  if (!(await underWay())) return undefined;
   const [caps, params] = await Promise.all([ask('query-migrate-capabilities'), ask('query-migrate-parameters')]);
-  const status = (returned(await ask('query-migrate')) as { status?: unknown } | undefined)?.status;
-  return typeof status === 'string' && UNDER_WAY.has(status) ? parseMigrationSettings(caps, params) : undefined;
+  return (await underWay()) ? parseMigrationSettings(caps, params) : undefined;
 }

@@ -11,6 +11,9 @@ import { esc } from './svg/svg.js';
 import { timelineChart, type Series } from './svg/timeline.js';
 import { cellName, groupName } from '../plan/cell.js';
 import type { SummaryCell } from './summary.js';
+import { DOWNTIME, FEW_TRIALS_NOTE, FROM_EVENTS_NOTE } from './downtime.js';
+import { fewTrials } from './stats.js';
+import { findings, type Finding } from './findings.js';
 
 const MiB = 2 ** 20;
 
@@ -54,14 +57,15 @@ function metricBars(id: string, title: string, metric: string, scale: number, un
   for (const c of cells) {
     const d = c.stats.get(metric);
     const g = groups.get(groupName(c)) ?? { name: groupName(c), bars: [] };
-    const note = `n=${c.completed}${c.failed ? `, ${c.failed} failed` : ''}${c.timeout ? `, ${c.timeout} timed out` : ''}`;
-    (g.bars as unknown[]).push({ series: c.strategy, value: d && d.mean / scale, lo: d?.ci95 && d.ci95[0] / scale, hi: d?.ci95 && d.ci95[1] / scale, note });
+    const substitute = metric === DOWNTIME ? c.downtimeFromEvents : 0;
+    const note = `n=${c.completed}${c.failed ? `, ${c.failed} failed` : ''}${c.timeout ? `, ${c.timeout} timed out` : ''}${substitute ? `, ${substitute} from the events` : ''}${d && fewTrials(d) ? '; fewer than 3 trials' : ''}`;
+    (g.bars as unknown[]).push({ series: c.strategy, value: d && d.mean / scale, lo: d?.ci95 && d.ci95[0] / scale, hi: d?.ci95 && d.ci95[1] / scale, note, hatched: substitute > 0, fewTrials: d !== undefined && fewTrials(d) });
     groups.set(g.name, g);
   }
   return barChart({
     id,
     title,
-    caption: `Mean over completed trials with its 95 % confidence interval (Student t). Groups: load, delay${cells.some((c) => c.knobs) ? ', knobs' : ''}; bars: strategies. Trials that failed or timed out are not in the means (hover a bar for its counts).`,
+    caption: `Mean over completed trials with its 95 % confidence interval (Student t), never drawn below 0; a dashed whisker rests on fewer than 3 trials and means little. Groups: load, delay${cells.some((c) => c.knobs) ? ', knobs' : ''}; bars: strategies. Trials that failed or timed out are not in the means (hover a bar for its counts).${metric === DOWNTIME && cells.some((c) => c.downtimeFromEvents > 0) ? " Hatched: downtime from libvirt's events (event_downtime_ms) for trials where QEMU reported none." : ''}`,
     yLabel: unit,
     series: strategies,
     groups: [...groups.values()],
@@ -107,6 +111,12 @@ function timelineFor(cell: SummaryCell, trial: number, raw: RawTrial | undefined
   });
 }
 
+/** What the data separates, in words, each linked to the chart it is read from. */
+function findingsHtml(fs: readonly Finding[]): string {
+  if (fs.length === 0) return '<p>None the data separates (Welch, p < 0.05): more repetitions would tell.</p>';
+  return `<ul class="findings">${fs.map((f) => `<li><b>${esc(f.group)}</b>: ${esc(f.text)} <a href="#chart-${esc(f.chart)}">chart</a></li>`).join('')}</ul><p><small>Only differences Welch's test separates (p < 0.05) between the strategies with the lowest and the highest mean; ± half the 95 % confidence interval, given from 3 trials on.</small></p>`;
+}
+
 export function reportHtml(r: ReportInput): string {
   const strategies = [...new Set(r.cells.map((c) => c.strategy))];
   const summaryRows = r.cells
@@ -114,8 +124,9 @@ export function reportHtml(r: ReportInput): string {
       const cell = (m: string, scale = 1, digits = 0) => {
         const d = c.stats.get(m);
         if (!d) return '<td>–</td>';
-        const ci = d.ci95 ? ` <small>[${(d.ci95[0] / scale).toFixed(digits)}, ${(d.ci95[1] / scale).toFixed(digits)}]</small>` : '';
-        return `<td>${(d.mean / scale).toFixed(digits)}${ci}</td>`;
+        const ci = d.ci95 ? ` <small>[${(d.ci95[0] / scale).toFixed(digits)}, ${(d.ci95[1] / scale).toFixed(digits)}]${fewTrials(d) ? '†' : ''}</small>` : '';
+        const substitute = m === DOWNTIME && c.downtimeFromEvents > 0 ? '*' : '';
+        return `<td>${(d.mean / scale).toFixed(digits)}${substitute}${ci}</td>`;
       };
       const bad = c.failed + c.timeout > 0 ? ' class="bad"' : '';
       return `<tr><td class="t">${esc(c.strategy)}</td><td class="t">${esc(groupName(c))}</td><td>${c.completed}</td><td${bad}>${c.failed}</td><td${bad}>${c.timeout}</td>${cell('downtime_ms')}${cell('total_time_ms')}${cell('switchover_ms')}${cell('setup_time_ms')}${cell('data_processed_bytes', MiB, 1)}${cell('probe_outage_ms')}</tr>`;
@@ -157,12 +168,14 @@ export function reportHtml(r: ReportInput): string {
 <body>
 <h1>${esc(r.title)}</h1>
 ${r.meta.map((m) => `<p>${esc(m)}</p>`).join('\n')}
+<h2>Findings</h2>
+${findingsHtml(findings(r.rows))}
 <h2>Summary</h2>
 <table><thead><tr><th>strategy</th><th>load · delay</th><th>completed</th><th>failed</th><th>timed out</th><th>downtime ms</th><th>total ms</th><th>switch-over ms</th><th>setup ms</th><th>data MiB</th><th>outage ms</th></tr></thead>
 <tbody>
 ${summaryRows}
 </tbody></table>
-<p><small>Means over completed trials, [95 % confidence interval]. Full statistics of every metric: summary.csv.</small></p>
+<p><small>Means over completed trials, [95 % confidence interval, never below 0]. Full statistics of every metric: summary.csv.${r.cells.some((c) => c.downtimeFromEvents > 0) ? `<br>${esc(FROM_EVENTS_NOTE)}.` : ''}${r.cells.some((c) => [...c.stats.values()].some((d) => d.ci95 && fewTrials(d))) ? `<br>${esc(FEW_TRIALS_NOTE)}.` : ''}</small></p>
 <h2>Downtime, total time, setup time, bytes transferred</h2>
 ${metricBars('downtime', 'Downtime', 'downtime_ms', 1, 'ms', r.cells, strategies)}
 ${metricBars('total-time', 'Total time (including the post-copy page-pull phase)', 'total_time_ms', 1, 'ms', r.cells, strategies)}

@@ -16,7 +16,8 @@ export interface Described {
   readonly ci95: readonly [number, number] | undefined;
 }
 
-export function describe(xs: readonly number[]): Described | undefined {
+/** `floor`: the interval of a quantity that cannot be below it (0 for times, bytes, counts) stops there. */
+export function describe(xs: readonly number[], floor = -Infinity): Described | undefined {
   if (xs.length === 0) return undefined;
   const m = mean([...xs]);
   const sd = xs.length > 1 ? sampleStandardDeviation([...xs]) : undefined;
@@ -28,8 +29,13 @@ export function describe(xs: readonly number[]): Described | undefined {
     sd,
     min: min([...xs]),
     max: max([...xs]),
-    ci95: half === undefined ? undefined : [m - half, m + half],
+    ci95: half === undefined ? undefined : [Math.max(floor, m - half), m + half],
   };
+}
+
+/** Fewer than 3 values: a Student t interval on 1 degree of freedom spans ±12.7 standard errors. */
+export function fewTrials(d: Described): boolean {
+  return d.n < 3;
 }
 
 export interface Difference {

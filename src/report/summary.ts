@@ -3,8 +3,9 @@
 // completed trials. Failed and timed-out trials are counted beside, never averaged in.
 import { stringify } from 'csv-stringify/sync';
 import { groupCells, type MatrixCell } from '../results/cells.js';
-import { num, type TrialRow } from '../results/read-trials.js';
-import { describe, type Described } from './stats.js';
+import type { TrialRow } from '../results/read-trials.js';
+import { DOWNTIME, downtimesFromEvents, FEW_TRIALS_NOTE, FROM_EVENTS_NOTE, metricValue } from './downtime.js';
+import { describe, fewTrials, type Described } from './stats.js';
 import { METRICS } from './metrics.js';
 import { formatTable } from './table.js';
 
@@ -14,8 +15,10 @@ export interface SummaryCell extends MatrixCell {
   readonly completed: number;
   readonly failed: number;
   readonly timeout: number;
-  /** Per metric, over the completed trials that have it. */
+  /** Per metric, over the completed trials that have it (downtime: QEMU's, else the events' pause). */
   readonly stats: ReadonlyMap<string, Described>;
+  /** Of the downtimes, how many are the events' pause (QEMU reported none). */
+  readonly downtimeFromEvents: number;
 }
 
 export function summarize(rows: readonly TrialRow[], byDirection = false): SummaryCell[] {
@@ -23,7 +26,8 @@ export function summarize(rows: readonly TrialRow[], byDirection = false): Summa
     const ok = cell.rows.filter((r) => r.status === 'completed');
     const stats = new Map<string, Described>();
     for (const m of METRICS) {
-      const d = describe(ok.map((r) => num(r, m.name)).filter((x): x is number => x !== undefined));
+      // every measured column is a time, a size, a count or a rate: none below 0
+      const d = describe(ok.map((r) => metricValue(r, m.name)).filter((x): x is number => x !== undefined), 0);
       if (d) stats.set(m.name, d);
     }
     return {
@@ -33,13 +37,14 @@ export function summarize(rows: readonly TrialRow[], byDirection = false): Summa
       failed: cell.rows.filter((r) => r.status === 'failed').length,
       timeout: cell.rows.filter((r) => r.status === 'timeout').length,
       stats,
+      downtimeFromEvents: downtimesFromEvents(ok),
     };
   });
 }
 
 export const SUMMARY_COLUMNS = [
   'strategy', 'load', 'delay_ms', 'knobs', 'direction', 'trials', 'completed', 'failed', 'timeout',
-  'metric', 'unit', 'n', 'mean', 'median', 'sd', 'min', 'max', 'ci95_low', 'ci95_high',
+  'metric', 'unit', 'n', 'mean', 'median', 'sd', 'min', 'max', 'ci95_low', 'ci95_high', 'from_events',
 ];
 
 export function summaryCsv(cells: readonly SummaryCell[]): string {
@@ -49,7 +54,8 @@ export function summaryCsv(cells: readonly SummaryCell[]): string {
     for (const m of METRICS) {
       const d = c.stats.get(m.name);
       if (!d) continue;
-      rows.push([c.strategy, c.load, c.delayMs, c.knobs, c.direction, c.trials, c.completed, c.failed, c.timeout, m.name, m.unit, d.n, round(d.mean), round(d.median), round(d.sd), round(d.min), round(d.max), round(d.ci95?.[0]), round(d.ci95?.[1])]);
+      const fromEvents = m.name === DOWNTIME ? c.downtimeFromEvents : '';
+      rows.push([c.strategy, c.load, c.delayMs, c.knobs, c.direction, c.trials, c.completed, c.failed, c.timeout, m.name, m.unit, d.n, round(d.mean), round(d.median), round(d.sd), round(d.min), round(d.max), round(d.ci95?.[0]), round(d.ci95?.[1]), fromEvents]);
     }
   }
   return stringify(rows);
@@ -77,8 +83,13 @@ export function summaryTable(cells: readonly SummaryCell[]): string {
       if (!d) return '-';
       const half = d.ci95 ? (d.ci95[1] - d.mean) / scale : undefined;
       const digits = scale === 1 ? 0 : 1;
-      return `${(d.mean / scale).toFixed(digits)}${half === undefined ? '' : ` ±${half.toFixed(digits)}`}`;
+      const marks = `${m === DOWNTIME && c.downtimeFromEvents > 0 ? '*' : ''}${half !== undefined && fewTrials(d) ? '†' : ''}`;
+      return `${(d.mean / scale).toFixed(digits)}${half === undefined ? '' : ` ±${half.toFixed(digits)}`}${marks}`;
     }),
   ]);
-  return formatTable(header, body, 3 + (withKnobs ? 1 : 0) + (withDir ? 1 : 0));
+  const notes = [
+    cells.some((c) => c.downtimeFromEvents > 0) && shown.some(([m]) => m === DOWNTIME) ? FROM_EVENTS_NOTE : undefined,
+    cells.some((c) => shown.some(([m]) => { const d = c.stats.get(m); return d?.ci95 !== undefined && fewTrials(d); })) ? FEW_TRIALS_NOTE : undefined,
+  ].filter(Boolean);
+  return formatTable(header, body, 3 + (withKnobs ? 1 : 0) + (withDir ? 1 : 0)) + notes.map((n) => `\n${n}`).join('');
 }

@@ -5,7 +5,8 @@ import { NUMERIC_COLUMNS } from '../report/metrics.js';
 import { describe } from '../report/stats.js';
 import { cellName } from '../plan/cell.js';
 import { groupCells, type MatrixCell } from '../results/cells.js';
-import { num, type TrialRow } from '../results/read-trials.js';
+import type { TrialRow } from '../results/read-trials.js';
+import { DOWNTIME, downtimesFromEvents, metricValue } from '../report/downtime.js';
 
 export type Aggregate = 'mean' | 'max' | 'min' | 'median';
 export type Comparison = '<=' | '<' | '>=' | '>';
@@ -26,6 +27,8 @@ export interface SlaCheck {
   readonly ok: boolean;
   readonly completed: number;
   readonly trials: number;
+  /** Downtime rules: trials whose value is the events' pause (QEMU reported none). */
+  readonly fromEvents: number;
 }
 
 const NUMERIC = new Set(NUMERIC_COLUMNS.map((c) => c.name));
@@ -49,9 +52,10 @@ function compare(v: number, op: Comparison, limit: number): boolean {
 
 export function checkCell(cell: MatrixCell, rule: SlaRule): SlaCheck {
   const completed = cell.rows.filter((r) => r.status === 'completed');
-  const xs = completed.map((r) => num(r, rule.metric)).filter((x): x is number => x !== undefined);
+  const xs = completed.map((r) => metricValue(r, rule.metric)).filter((x): x is number => x !== undefined);
   const value = describe(xs)?.[rule.aggregate];
-  return { cell: cellName(cell), rule, value, ok: value !== undefined && compare(value, rule.op, rule.limit), completed: completed.length, trials: cell.rows.length };
+  const fromEvents = rule.metric === DOWNTIME ? downtimesFromEvents(completed) : 0;
+  return { cell: cellName(cell), rule, value, ok: value !== undefined && compare(value, rule.op, rule.limit), completed: completed.length, trials: cell.rows.length, fromEvents };
 }
 
 export function checkSla(rows: readonly TrialRow[], rules: readonly SlaRule[]): SlaCheck[] {
@@ -60,5 +64,6 @@ export function checkSla(rows: readonly TrialRow[], rules: readonly SlaRule[]): 
 
 export function describeViolation(c: SlaCheck): string {
   const value = c.value === undefined ? 'no completed trial' : `${c.rule.aggregate} ${c.rule.metric} = ${Math.round(c.value * 100) / 100}`;
-  return `${c.cell}: ${value}, needs ${c.rule.text} (${c.completed} of ${c.trials} trials completed)`;
+  const events = c.fromEvents ? `; ${c.fromEvents} downtime(s) from the events, QEMU reported none` : '';
+  return `${c.cell}: ${value}, needs ${c.rule.text} (${c.completed} of ${c.trials} trials completed${events})`;
 }

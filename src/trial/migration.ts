@@ -239,6 +239,7 @@ function watchJob(ctx: TrialContext, trial: Trial, source: LibvirtHost, destinat
     return p;
   };
   let probes = 0;
+  let reading = false;
   const w: JobWatch = {
     switchReason: undefined,
     policySwitchMs: undefined,
@@ -252,15 +253,21 @@ function watchJob(ctx: TrialContext, trial: Trial, source: LibvirtHost, destinat
       // once RAM flows, and again a little later: multifd's extra channels connect just after the main one
       const processed = sample.stats.memory_processed ?? 0;
       const total = sample.stats.memory_total ?? Infinity;
-      if (probes === 0 && processed > 0 && ctx.experiment.qmp) {
+      // from the first sample until one answer comes while QEMU's migration is under way (libvirt sets the
+      // capabilities just before `migrate`, and resets them once the job is over)
+      if (ctx.experiment.qmp && w.settings === undefined && !reading && !w.ended) {
+        reading = true;
         w.pending.push(
-          readMigrationSettings(source, domain).then(
-            (v) => {
-              w.settings = v;
-              if (!v) raw.settings = 'not kept: the job was over by the time QEMU answered';
-            },
-            (err: unknown) => (raw.settings = errorMessage(err)),
-          ),
+          readMigrationSettings(source, domain)
+            .then(
+              (v) => {
+                w.settings ??= v;
+                if (w.settings) delete raw.settings;
+                else raw.settings = 'QEMU reported no migration under way when asked';
+              },
+              (err: unknown) => (raw.settings = errorMessage(err)),
+            )
+            .finally(() => (reading = false)),
         );
       }
       if (!s.tunnelled && ((probes === 0 && processed > 0) || (probes === 1 && processed > total * 0.1))) {

@@ -20,12 +20,15 @@ export function checkSummaryAgainstTrials(dir: string, metrics: readonly string[
   for (const s of summary.filter((x) => metrics.includes(x.metric!))) {
     const metric = s.metric!;
     const cell = trials.filter((t) => t.strategy === s.strategy && t.load === s.load && t.delay_ms === s.delay_ms && (t.knobs ?? '') === s.knobs && (s.direction === '' || t.direction === s.direction));
-    const ok = cell.filter((t) => t.status === 'completed' && t[metric] !== '').map((t) => Number(t[metric])).sort((x, y) => x - y);
+    // downtime: QEMU's, else libvirt's events' pause (counted in from_events)
+    const value = (t: Record<string, string | undefined>) => (metric === 'downtime_ms' && t.downtime_ms === '' ? t.event_downtime_ms : t[metric]) ?? '';
+    const ok = cell.filter((t) => t.status === 'completed' && value(t) !== '').map((t) => Number(value(t))).sort((x, y) => x - y);
     const what = `${s.strategy} ${s.load} ${s.delay_ms} ${metric}`;
     assert.equal(Number(s.trials), cell.length, `${what}: trials`);
     assert.equal(Number(s.failed), cell.filter((t) => t.status === 'failed').length, `${what}: failed`);
     assert.equal(Number(s.timeout), cell.filter((t) => t.status === 'timeout').length, `${what}: timeout`);
     assert.equal(Number(s.n), ok.length, `${what}: only completed trials are averaged`);
+    if (metric === 'downtime_ms') assert.equal(Number(s.from_events), cell.filter((t) => t.status === 'completed' && t.downtime_ms === '' && t.event_downtime_ms !== '').length, `${what}: from_events`);
     const n = ok.length;
     const mean = ok.reduce((a, b) => a + b, 0) / n;
     const median = n % 2 ? ok[(n - 1) / 2]! : (ok[n / 2 - 1]! + ok[n / 2]!) / 2;
@@ -38,6 +41,7 @@ export function checkSummaryAgainstTrials(dir: string, metrics: readonly string[
       close(Number(s.sd), sd, 1e-9, `${what}: sd`);
       const t = T975[n - 1];
       if (t !== undefined) close(Number(s.ci95_high) - mean, (t * sd) / Math.sqrt(n), 2e-3, `${what}: CI half width, n=${n}`);
+      if (t !== undefined) close(Number(s.ci95_low), Math.max(0, mean - (t * sd) / Math.sqrt(n)), 2e-3, `${what}: CI low end, never below 0`);
     } else {
       assert.equal(s.sd, '', `${what}: one value has no sd`);
     }

@@ -9,6 +9,10 @@ export interface Bar {
   readonly hi?: number | undefined;
   /** Shown on hover: n, failures… */
   readonly note?: string;
+  /** Drawn hatched: the value is (partly) a substitute, e.g. the events' pause where QEMU reported no downtime. */
+  readonly hatched?: boolean;
+  /** Its interval rests on fewer than 3 trials: the whisker is dashed. */
+  readonly fewTrials?: boolean;
 }
 
 export interface BarGroup {
@@ -56,9 +60,10 @@ export function barChart(c: BarChart): string {
       const y1 = c.stacked ? y(stackTop + b.value) : y(b.value);
       stackTop += c.stacked ? b.value : 0;
       parts.push(el('rect', { class: 'bar', x, y: y1, width: bw, height: Math.max(0.5, y0 - y1), fill: PALETTE[si % PALETTE.length] }, el('title', {}, esc(`${g.name} · ${b.series}: ${short(b.value)}${b.note ? ` (${b.note})` : ''}`))));
+      if (b.hatched) parts.push(el('rect', { class: 'hatched', x, y: y1, width: bw, height: Math.max(0.5, y0 - y1), fill: 'url(#hatch)' }));
       if (!c.stacked && b.lo !== undefined && b.hi !== undefined) {
         const cx = x + bw / 2;
-        parts.push(el('path', { class: 'ci', d: `M${fmt(cx)},${fmt(y(b.hi))}V${fmt(y(Math.max(0, b.lo)))}M${fmt(cx - 4)},${fmt(y(b.hi))}H${fmt(cx + 4)}M${fmt(cx - 4)},${fmt(y(Math.max(0, b.lo)))}H${fmt(cx + 4)}`, stroke: '#222', 'stroke-width': 1 }));
+        parts.push(el('path', { class: 'ci', d: `M${fmt(cx)},${fmt(y(b.hi))}V${fmt(y(Math.max(0, b.lo)))}M${fmt(cx - 4)},${fmt(y(b.hi))}H${fmt(cx + 4)}M${fmt(cx - 4)},${fmt(y(Math.max(0, b.lo)))}H${fmt(cx + 4)}`, stroke: '#222', 'stroke-width': 1, ...(b.fewTrials ? { 'stroke-dasharray': '2 2' } : {}) }));
       }
     });
     const lx = gx + (groupW - 16) / 2;
@@ -70,5 +75,8 @@ export function barChart(c: BarChart): string {
   }
   parts.push(el('line', { x1: margin.left, x2: width - margin.right, y1: y(0), y2: y(0), stroke: '#333' }));
   parts.push(legend(width - margin.right + 12, margin.top + (c.reference ? 20 : 0), c.series));
+  if (c.groups.some((g) => g.bars.some((b) => b.hatched))) {
+    parts.unshift(el('defs', {}, el('pattern', { id: 'hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' }, el('line', { x1: 0, y1: 0, x2: 0, y2: 6, stroke: '#fff', 'stroke-width': 2 }))));
+  }
   return figure(c.id, c.title, c.caption, el('svg', { xmlns: 'http://www.w3.org/2000/svg', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img' }, ...parts));
 }

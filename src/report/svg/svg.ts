@@ -64,7 +64,7 @@ export function legend(x: number, y: number, names: readonly string[]): string {
 }
 
 export function figure(id: string, title: string, caption: string, svg: string): string {
-  return el('figure', { class: 'chart', 'data-chart': id }, el('h3', {}, esc(title)), svg, el('figcaption', {}, esc(caption)));
+  return el('figure', { class: 'chart', id: `chart-${id}`, 'data-chart': id }, el('h3', {}, esc(title)), svg, el('figcaption', {}, esc(caption)));
 }
 
 export function noData(width: number, height: number, why: string): string {
