@@ -1,20 +1,24 @@
 // `migbench metrics DIR… [--out FILE.prom] [--sla RULES]`: results folders as a Prometheus textfile.
-import { renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { errorMessage, InputError } from '../errors.js';
-import { prometheusText, sweepDurationS, type SweepMetrics } from '../export/prometheus.js';
+import { mergeSweeps, prometheusText, sweepDurationS, type SweepMetrics } from '../export/prometheus.js';
 import { folderRows } from '../results/read-trials.js';
-import { readMeta } from '../results/sweep-meta.js';
+import { metaPath, readMeta } from '../results/sweep-meta.js';
 import { checkSla, parseSla } from '../sla/sla.js';
 
 export function metricsCommand(dirs: readonly string[], opts: { out?: string; sla?: string }): number {
   const rules = opts.sla === undefined ? [] : parseSla(opts.sla);
-  const sweeps: SweepMetrics[] = dirs.map((dir) => {
+  const folders = dirs.map((dir) => {
     const rows = folderRows(dir);
-    const meta = readMeta(dir);
-    const start = Date.parse(meta.startedAt);
-    return { sweepId: meta.sweepId ?? basename(dir), rows, startS: Number.isFinite(start) ? start / 1000 : undefined, durationS: sweepDurationS(meta.startedAt, rows), sla: rules.length ? checkSla(rows, rules) : [] };
+    // a folder `report A B --out M` merged has no sweep.json: its rows name their sweeps
+    const meta = existsSync(metaPath(dir)) ? readMeta(dir) : undefined;
+    const start = meta ? Date.parse(meta.startedAt) : Number.NaN;
+    const sweepId = meta?.sweepId ?? [...new Set(rows.map((r) => r.sweep_id).filter(Boolean))].join('+');
+    return { sweepId: sweepId || basename(dir), rows, startS: Number.isFinite(start) ? start / 1000 : undefined, durationS: meta ? sweepDurationS(meta.startedAt, rows) : undefined, sla: [] };
   });
+  // SLA over each sweep's rows together (shards of one sweep are one sweep)
+  const sweeps: SweepMetrics[] = mergeSweeps(folders).map((s) => ({ ...s, sla: rules.length ? checkSla(s.rows, rules) : [] }));
   const text = prometheusText(sweeps);
   if (!opts.out) {
     process.stdout.write(text);
@@ -26,6 +30,7 @@ export function metricsCommand(dirs: readonly string[], opts: { out?: string; sl
     writeFileSync(tmp, text);
     renameSync(tmp, opts.out);
   } catch (err) {
+    rmSync(tmp, { force: true });
     throw new InputError(`cannot write ${opts.out}: ${errorMessage(err)}`, "give --out a file in a folder that exists and is writable, e.g. node_exporter's --collector.textfile.directory");
   }
   return 0;

@@ -43,10 +43,11 @@ const cellLabels = (sweep: string, c: MatrixCell): Array<[string, string]> => [
   ['knobs', c.knobs],
 ];
 
-const number = (v: number) => (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(12))));
+const sampleValue = (v: number) => (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(12))));
 
 export function prometheusText(sweeps: readonly SweepMetrics[]): string {
-  const cells = sweeps.flatMap((s) => groupCells(s.rows).map((c) => ({ sweep: s.sweepId, cell: c, ok: c.rows.filter((r) => r.status === 'completed') })));
+  // directions merged: the labels have none, and two series with one label set would make the file invalid
+  const cells = sweeps.flatMap((s) => groupCells(s.rows, false).map((c) => ({ sweep: s.sweepId, cell: c, ok: c.rows.filter((r) => r.status === 'completed') })));
   const out: string[] = [];
   const family = (name: string, type: 'gauge' | 'summary', help: string, lines: string[]) => {
     if (lines.length === 0) return;
@@ -58,8 +59,8 @@ export function prometheusText(sweeps: readonly SweepMetrics[]): string {
       const xs = ok.map(m.value).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
       if (xs.length === 0) continue;
       const base = cellLabels(sweep, cell);
-      for (const q of QUANTILES) lines.push(`${m.name}${labels([...base, ['quantile', String(q)]])} ${number(quantile(xs, q))}`);
-      lines.push(`${m.name}_sum${labels(base)} ${number(xs.reduce((a, b) => a + b, 0))}`, `${m.name}_count${labels(base)} ${xs.length}`);
+      for (const q of QUANTILES) lines.push(`${m.name}${labels([...base, ['quantile', String(q)]])} ${sampleValue(quantile(xs, q))}`);
+      lines.push(`${m.name}_sum${labels(base)} ${sampleValue(xs.reduce((a, b) => a + b, 0))}`, `${m.name}_count${labels(base)} ${xs.length}`);
     }
     family(m.name, 'summary', m.help, lines);
   }
@@ -69,13 +70,25 @@ export function prometheusText(sweeps: readonly SweepMetrics[]): string {
     'Trials of the cell by status: completed, failed (see trials.csv error) or timeout (the harness aborted the job).',
     cells.flatMap(({ sweep, cell }) => (['completed', 'failed', 'timeout'] as const).map((st) => `migbench_trials${labels([...cellLabels(sweep, cell), ['status', st]])} ${cell.rows.filter((r) => r.status === st).length}`)),
   );
-  family('migbench_sweep_start_time_seconds', 'gauge', 'When the sweep started (sweep.json), seconds since the epoch.', sweeps.filter((s) => s.startS !== undefined).map((s) => `migbench_sweep_start_time_seconds${labels([['sweep', s.sweepId]])} ${number(s.startS!)}`));
-  family('migbench_sweep_duration_seconds', 'gauge', 'From the start of the sweep until its last trial ended.', sweeps.filter((s) => s.durationS !== undefined).map((s) => `migbench_sweep_duration_seconds${labels([['sweep', s.sweepId]])} ${number(s.durationS!)}`));
+  family('migbench_sweep_start_time_seconds', 'gauge', 'When the sweep started (sweep.json), seconds since the epoch.', sweeps.filter((s) => s.startS !== undefined).map((s) => `migbench_sweep_start_time_seconds${labels([['sweep', s.sweepId]])} ${sampleValue(s.startS!)}`));
+  family('migbench_sweep_duration_seconds', 'gauge', 'From the start of the sweep until its last trial ended.', sweeps.filter((s) => s.durationS !== undefined).map((s) => `migbench_sweep_duration_seconds${labels([['sweep', s.sweepId]])} ${sampleValue(s.durationS!)}`));
   const sla = sweeps.flatMap((s) => s.sla.map((c) => ({ sweep: s.sweepId, c })));
   const slaLabels = (sweep: string, c: SlaCheck): Array<[string, string]> => [['sweep', sweep], ['cell', c.cell], ['rule', c.rule.text]];
   family('migbench_sla_ok', 'gauge', '1 when the cell met the SLA rule (--sla), 0 when it did not or had no completed trial.', sla.map(({ sweep, c }) => `migbench_sla_ok${labels(slaLabels(sweep, c))} ${c.ok ? 1 : 0}`));
-  family('migbench_sla_value', 'gauge', "The cell's value of the SLA rule's aggregate, in the rule's column unit (absent without a completed trial).", sla.filter(({ c }) => c.value !== undefined).map(({ sweep, c }) => `migbench_sla_value${labels(slaLabels(sweep, c))} ${number(c.value!)}`));
+  family('migbench_sla_value', 'gauge', "The cell's value of the SLA rule's aggregate, in the rule's column unit (absent without a completed trial).", sla.filter(({ c }) => c.value !== undefined).map(({ sweep, c }) => `migbench_sla_value${labels(slaLabels(sweep, c))} ${sampleValue(c.value!)}`));
   return `${out.join('\n')}\n`;
+}
+
+/** Folders of one sweep (shards, pairs) as one: their rows together, the earliest start, the longest duration. */
+export function mergeSweeps(sweeps: readonly SweepMetrics[]): SweepMetrics[] {
+  const byId = new Map<string, SweepMetrics>();
+  for (const s of sweeps) {
+    const seen = byId.get(s.sweepId);
+    const least = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
+    const most = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
+    byId.set(s.sweepId, seen ? { sweepId: s.sweepId, rows: [...seen.rows, ...s.rows], startS: least(seen.startS, s.startS), durationS: most(seen.durationS, s.durationS), sla: [...seen.sla, ...s.sla] } : s);
+  }
+  return [...byId.values()];
 }
 
 /** The sweep's duration: from its start until the end of its last trial (started_at + wall_time_ms). */

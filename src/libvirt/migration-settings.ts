@@ -1,6 +1,7 @@
-// What the source's QEMU was really told for this migration: its capabilities and parameters, asked once RAM flows
-// (libvirt sets them just before `migrate`). The row's proof that a knob took effect — or that libvirt turned
-// something on by itself, as 10.0 and newer do with postcopy-preempt between two hosts that both have it.
+// What the source's QEMU was really told for this migration: its capabilities and parameters, asked while the
+// migration is under way (libvirt sets them just before `migrate` and resets them after the job). The row's proof
+// that a knob took effect — or that libvirt turned something on by itself, as 10.0 and newer do with
+// postcopy-preempt between two hosts that both have it.
 import type { LibvirtHost } from './libvirt-host.js';
 
 export interface MigrationSettings {
@@ -44,7 +45,7 @@ export function parseMigrationSettings(capsOut: string, paramsOut: string): Migr
 }
 
 /** Statuses of a migration still under way: libvirt resets capabilities and TLS once the job is over. */
-const UNDER_WAY = new Set(['setup', 'active', 'pre-switchover', 'device', 'postcopy-active', 'postcopy-device']);
+const UNDER_WAY = new Set(['setup', 'wait-unplug', 'active', 'pre-switchover', 'device', 'postcopy-active', 'postcopy-device', 'postcopy-paused', 'postcopy-recover-setup', 'postcopy-recover']);
 
 /**
  * The settings, or undefined when they cannot be trusted: read between two answers that both say the migration is

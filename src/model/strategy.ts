@@ -28,7 +28,7 @@ export function strategyOf(label: string, params = /\((.*)\)$/.exec(label)?.[1]?
   if (p.has('tunnelled')) return `strategy "${label}": tunnelled migration is not modelled`;
   // knobs that change what crosses or when it switches: the preset's form would mispredict them
   const knob = ['compression', 'zerocopy', 'tls', 'downtime_steps', 'completion_timeout_per_gib_s'].find((k) => p.has(k));
-  if (knob) return `strategy "${label}": ${knob === 'completion_timeout_per_gib_s' ? 'the kubevirt policy' : knob === 'downtime_steps' ? 'downtime_steps' : knob} is not modelled`;
+  if (knob) return `strategy "${label}": ${knob === 'completion_timeout_per_gib_s' ? 'the kubevirt policy' : knob} is not modelled`;
   const n = (k: string, d: number) => (p.has(k) ? Number(p.get(k)) : d);
   return {
     name,

@@ -1,10 +1,11 @@
 // Findings in words, at the top of report.html and under the terminal summary: per load × delay, what the data
 // separates between the strategies — the lowest against the highest mean of downtime, total time and bytes, said
-// only when Welch's test separates them (p < 0.05, as `recommend`), with post-copy's stall and pull where measured.
+// only when Welch's test separates them (p < 0.05, as `recommend`; one test per aspect, uncorrected), with
+// post-copy's stall and pull where measured.
 import { groupName } from '../plan/cell.js';
 import { cellKeyOf, groupBy } from '../results/cells.js';
 import { num, type TrialRow } from '../results/read-trials.js';
-import { metricValue } from './downtime.js';
+import { DOWNTIME, downtimesFromEvents, metricValue } from './downtime.js';
 import { describe, welch, type Described } from './stats.js';
 
 export interface Finding {
@@ -15,8 +16,11 @@ export interface Finding {
   readonly chart: string;
 }
 
+/** As `recommend`: Welch's two-sided p below this separates two strategies. */
+const SEPARATES = 0.05;
+
 const ASPECTS = [
-  { metric: 'downtime_ms', chart: 'downtime', what: 'downtime' },
+  { metric: DOWNTIME, chart: 'downtime', what: 'downtime' },
   { metric: 'total_time_ms', chart: 'total-time', what: 'total time' },
   { metric: 'data_processed_bytes', chart: 'bytes', what: 'bytes' },
 ] as const;
@@ -27,24 +31,26 @@ const pm = (d: Described) => (d.ci95 && d.n >= 3 ? ` ± ${ms(d.ci95[1] - d.mean)
 export function findings(rows: readonly TrialRow[]): Finding[] {
   const out: Finding[] = [];
   for (const [group, rs] of groupBy(rows, (r) => groupName(cellKeyOf(r, false)))) {
-    const byStrategy = [...groupBy(rs.filter((r) => r.status === 'completed'), (r) => r.strategy ?? '')];
+    const byStrategy = [...groupBy(rs, (r) => r.strategy ?? '')].map(([strategy, all]) => ({ strategy, all, ok: all.filter((r) => r.status === 'completed') }));
     if (byStrategy.length < 2) continue;
     for (const a of ASPECTS) {
       const per = byStrategy
-        .map(([strategy, ok]) => ({ strategy, ok, xs: ok.map((r) => metricValue(r, a.metric)).filter((x): x is number => x !== undefined) }))
+        .map((s) => ({ ...s, xs: s.ok.map((r) => metricValue(r, a.metric)).filter((x): x is number => x !== undefined) }))
         .filter((s) => s.xs.length > 0)
         .map((s) => ({ ...s, d: describe(s.xs, 0)! }))
         .sort((x, y) => x.d.mean - y.d.mean);
       const [lo, hi] = [per[0], per.at(-1)];
       if (!lo || !hi || lo === hi) continue;
       const test = welch(lo.xs, hi.xs);
-      if (!test || test.p >= 0.05) continue;
+      if (!test || test.p >= SEPARATES) continue;
       const p = `p = ${test.p.toPrecision(2)}`;
+      const done = [lo, hi].filter((s) => s.ok.length < s.all.length).map((s) => `; ${s.strategy} completed ${s.ok.length} of ${s.all.length}`).join('');
       let text: string;
       if (a.metric === 'data_processed_bytes') {
-        text = `${hi.strategy} sent ${(hi.d.mean / lo.d.mean).toFixed(1)}× the bytes of ${lo.strategy} (${(hi.d.mean / 2 ** 20).toFixed(0)} against ${(lo.d.mean / 2 ** 20).toFixed(0)} MiB, ${p})`;
+        text = `${hi.strategy} sent ${(hi.d.mean / lo.d.mean).toFixed(1)}× the bytes of ${lo.strategy} (${(hi.d.mean / 2 ** 20).toFixed(0)} against ${(lo.d.mean / 2 ** 20).toFixed(0)} MiB, ${p}${done})`;
       } else {
-        text = `${lo.strategy} cut ${a.what} from ${ms(hi.d.mean)}${pm(hi.d)} (${hi.strategy}) to ${ms(lo.d.mean)}${pm(lo.d)} (${p})${a.metric === 'downtime_ms' ? stall(lo.ok) : ''}`;
+        const events = a.metric === DOWNTIME && downtimesFromEvents([...lo.ok, ...hi.ok]) > 0 ? ", partly libvirt's events' pause where QEMU reported none" : '';
+        text = `${a.what}: ${lo.strategy} ${ms(lo.d.mean)}${pm(lo.d)} against ${hi.strategy} ${ms(hi.d.mean)}${pm(hi.d)} (${p}${events}${done})${a.metric === DOWNTIME ? stall(lo.strategy, lo.ok) : ''}`;
       }
       out.push({ group, text, chart: a.chart });
     }
@@ -52,12 +58,13 @@ export function findings(rows: readonly TrialRow[]): Finding[] {
   return out;
 }
 
-/** ", but its vCPUs stood blocked 1.5 s during a 7.0 s page pull", when post-copy's figures were measured. */
-function stall(ok: readonly TrialRow[]): string {
-  const blocked = describe(ok.map((r) => num(r, 'postcopy_blocktime_ms')).filter((x): x is number => x !== undefined));
-  const pull = describe(ok.map((r) => num(r, 'phase_postcopy_ms')).filter((x): x is number => x !== undefined));
+/** ", but postcopy's vCPUs stood blocked 1.5 s during a 7.0 s page pull", over its trials that ran in post-copy. */
+function stall(strategy: string, ok: readonly TrialRow[]): string {
+  const pulled = ok.filter((r) => r.postcopy_used === 'yes');
+  const blocked = describe(pulled.map((r) => num(r, 'postcopy_blocktime_ms')).filter((x): x is number => x !== undefined));
+  const pull = describe(pulled.map((r) => num(r, 'phase_postcopy_ms')).filter((x): x is number => x !== undefined));
   if (!blocked || !pull || pull.mean <= 0) return '';
-  return `, but its vCPUs stood blocked ${ms(blocked.mean)} by QEMU's count during a ${ms(pull.mean)} page pull`;
+  return `, but ${strategy}'s vCPUs stood blocked ${ms(blocked.mean)} by QEMU's count during a ${ms(pull.mean)} page pull`;
 }
 
 /** The terminal's lines: "findings (p < 0.05, Welch):" and one per finding. */

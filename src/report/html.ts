@@ -17,6 +17,9 @@ import { findings, type Finding } from './findings.js';
 
 const MiB = 2 ** 20;
 
+/** The metrics of the summary table, in its order. */
+const SUMMARY_SHOWN = ['downtime_ms', 'total_time_ms', 'switchover_ms', 'setup_time_ms', 'data_processed_bytes', 'probe_outage_ms'];
+
 const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1200px}
 h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd}h3{font-size:14px;margin:8px 0}
 table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ddd;padding:3px 6px;text-align:right}
@@ -175,7 +178,7 @@ ${findingsHtml(findings(r.rows))}
 <tbody>
 ${summaryRows}
 </tbody></table>
-<p><small>Means over completed trials, [95 % confidence interval, never below 0]. Full statistics of every metric: summary.csv.${r.cells.some((c) => c.downtimeFromEvents > 0) ? `<br>${esc(FROM_EVENTS_NOTE)}.` : ''}${r.cells.some((c) => [...c.stats.values()].some((d) => d.ci95 && fewTrials(d))) ? `<br>${esc(FEW_TRIALS_NOTE)}.` : ''}</small></p>
+<p><small>Means over completed trials, [95 % confidence interval, never below 0]. Full statistics of every metric: summary.csv.${r.cells.some((c) => c.downtimeFromEvents > 0) ? `<br>${esc(FROM_EVENTS_NOTE)}.` : ''}${r.cells.some((c) => SUMMARY_SHOWN.some((m) => { const d = c.stats.get(m); return d?.ci95 !== undefined && fewTrials(d); })) ? `<br>${esc(FEW_TRIALS_NOTE)}.` : ''}</small></p>
 <h2>Downtime, total time, setup time, bytes transferred</h2>
 ${metricBars('downtime', 'Downtime', 'downtime_ms', 1, 'ms', r.cells, strategies)}
 ${metricBars('total-time', 'Total time (including the post-copy page-pull phase)', 'total_time_ms', 1, 'ms', r.cells, strategies)}

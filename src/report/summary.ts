@@ -21,13 +21,23 @@ export interface SummaryCell extends MatrixCell {
   readonly downtimeFromEvents: number;
 }
 
+/**
+ * Times from different clocks (events against job samples, shifted by the offset migbench measures) can come out a
+ * little below 0; every other measured column is a size, a count, a rate or a duration of one clock: its interval
+ * stops at 0.
+ */
+const MAY_BE_NEGATIVE = /^(switchover_ms|postcopy_phase_ms|phase_.*)$/;
+
+export function floorOf(metric: string): number {
+  return MAY_BE_NEGATIVE.test(metric) ? -Infinity : 0;
+}
+
 export function summarize(rows: readonly TrialRow[], byDirection = false): SummaryCell[] {
   return groupCells(rows, byDirection).map((cell) => {
     const ok = cell.rows.filter((r) => r.status === 'completed');
     const stats = new Map<string, Described>();
     for (const m of METRICS) {
-      // every measured column is a time, a size, a count or a rate: none below 0
-      const d = describe(ok.map((r) => metricValue(r, m.name)).filter((x): x is number => x !== undefined), 0);
+      const d = describe(ok.map((r) => metricValue(r, m.name)).filter((x): x is number => x !== undefined), floorOf(m.name));
       if (d) stats.set(m.name, d);
     }
     return {

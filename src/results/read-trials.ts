@@ -29,9 +29,6 @@ export function num(row: TrialRow, column: string): number | undefined {
 }
 
 /** The downtime of a trial: QEMU's, or the events' when QEMU reported none (some post-copy jobs). */
-export function downtimeOf(row: Readonly<Record<string, string>>): number | undefined {
-  const q = row.downtime_ms;
-  if (q !== undefined && q !== '') return Number(q);
-  const e = row.event_downtime_ms;
-  return e !== undefined && e !== '' ? Number(e) : undefined;
+export function downtimeOf(row: TrialRow): number | undefined {
+  return num(row, 'downtime_ms') ?? num(row, 'event_downtime_ms');
 }

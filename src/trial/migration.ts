@@ -212,6 +212,9 @@ async function setDowntime(ctx: TrialContext, source: LibvirtHost, ms: number, r
   return undo;
 }
 
+/** Reads of the migration's settings before giving up (each 4 monitor commands on the source). */
+const SETTINGS_TRIES = 20;
+
 /** What the sampler saw and did while the job ran: connections counted, settings read, the policies' actions. */
 interface JobWatch {
   readonly sampler: ReturnType<typeof startJobSampler>;
@@ -240,6 +243,7 @@ function watchJob(ctx: TrialContext, trial: Trial, source: LibvirtHost, destinat
   };
   let probes = 0;
   let reading = false;
+  let settingsTries = 0;
   const w: JobWatch = {
     switchReason: undefined,
     policySwitchMs: undefined,
@@ -255,8 +259,9 @@ function watchJob(ctx: TrialContext, trial: Trial, source: LibvirtHost, destinat
       const total = sample.stats.memory_total ?? Infinity;
       // from the first sample until one answer comes while QEMU's migration is under way (libvirt sets the
       // capabilities just before `migrate`, and resets them once the job is over)
-      if (ctx.experiment.qmp && w.settings === undefined && !reading && !w.ended) {
+      if (ctx.experiment.qmp && w.settings === undefined && !reading && !w.ended && settingsTries < SETTINGS_TRIES) {
         reading = true;
+        settingsTries++;
         w.pending.push(
           readMigrationSettings(source, domain)
             .then(
@@ -265,7 +270,10 @@ function watchJob(ctx: TrialContext, trial: Trial, source: LibvirtHost, destinat
                 if (w.settings) delete raw.settings;
                 else raw.settings = 'QEMU reported no migration under way when asked';
               },
-              (err: unknown) => (raw.settings = errorMessage(err)),
+              (err: unknown) => {
+                raw.settings = errorMessage(err);
+                settingsTries = SETTINGS_TRIES;
+              },
             )
             .finally(() => (reading = false)),
         );

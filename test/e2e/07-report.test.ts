@@ -76,7 +76,7 @@ describe('service probe, report and recommendation on the lab', { skip }, () => 
     t.diagnostic(`${substitutes.length} trials without QEMU's downtime`);
     if (substitutes.length > 0) {
       assert.match(r.stdout, /\* downtime from libvirt's events \(event_downtime_ms\)/);
-      assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /fill="url\(#hatch\)"/);
+      assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /fill="url\(#downtime-hatch\)"/);
     }
     const browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -42,8 +42,8 @@ test('intervals stop at 0; two trials are flagged as meaning little', () => {
 test('report.html: the substitute bar is hatched and footnoted, a thin interval dashed, nothing drawn below 0', () => {
   const cells = summarize(ROWS);
   const html = reportHtml({ title: 't', meta: [], rows: ROWS, cells, raw: new Map(), timelineTrials: [] });
-  assert.match(html, /<pattern id="hatch"/);
-  assert.equal((html.match(/fill="url\(#hatch\)"/g) ?? []).length, 1, 'one hatched bar: post-copy downtime');
+  assert.match(html, /<pattern id="downtime-hatch"/);
+  assert.equal((html.match(/fill="url\(#downtime-hatch\)"/g) ?? []).length, 1, 'one hatched bar: post-copy downtime');
   assert.match(html, /Hatched: downtime from libvirt's events/);
   assert.match(html, /<td>6\*/);
   assert.match(html, /stroke-dasharray="2 2"/);

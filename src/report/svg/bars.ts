@@ -60,7 +60,7 @@ export function barChart(c: BarChart): string {
       const y1 = c.stacked ? y(stackTop + b.value) : y(b.value);
       stackTop += c.stacked ? b.value : 0;
       parts.push(el('rect', { class: 'bar', x, y: y1, width: bw, height: Math.max(0.5, y0 - y1), fill: PALETTE[si % PALETTE.length] }, el('title', {}, esc(`${g.name} · ${b.series}: ${short(b.value)}${b.note ? ` (${b.note})` : ''}`))));
-      if (b.hatched) parts.push(el('rect', { class: 'hatched', x, y: y1, width: bw, height: Math.max(0.5, y0 - y1), fill: 'url(#hatch)' }));
+      if (b.hatched) parts.push(el('rect', { class: 'hatched', x, y: y1, width: bw, height: Math.max(0.5, y0 - y1), fill: `url(#${c.id}-hatch)`, 'pointer-events': 'none' }));
       if (!c.stacked && b.lo !== undefined && b.hi !== undefined) {
         const cx = x + bw / 2;
         parts.push(el('path', { class: 'ci', d: `M${fmt(cx)},${fmt(y(b.hi))}V${fmt(y(Math.max(0, b.lo)))}M${fmt(cx - 4)},${fmt(y(b.hi))}H${fmt(cx + 4)}M${fmt(cx - 4)},${fmt(y(Math.max(0, b.lo)))}H${fmt(cx + 4)}`, stroke: '#222', 'stroke-width': 1, ...(b.fewTrials ? { 'stroke-dasharray': '2 2' } : {}) }));
@@ -76,7 +76,7 @@ export function barChart(c: BarChart): string {
   parts.push(el('line', { x1: margin.left, x2: width - margin.right, y1: y(0), y2: y(0), stroke: '#333' }));
   parts.push(legend(width - margin.right + 12, margin.top + (c.reference ? 20 : 0), c.series));
   if (c.groups.some((g) => g.bars.some((b) => b.hatched))) {
-    parts.unshift(el('defs', {}, el('pattern', { id: 'hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' }, el('line', { x1: 0, y1: 0, x2: 0, y2: 6, stroke: '#fff', 'stroke-width': 2 }))));
+    parts.unshift(el('defs', {}, el('pattern', { id: `${c.id}-hatch`, width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' }, el('line', { x1: 0, y1: 0, x2: 0, y2: 6, stroke: '#fff', 'stroke-width': 2 }))));
   }
   return figure(c.id, c.title, c.caption, el('svg', { xmlns: 'http://www.w3.org/2000/svg', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img' }, ...parts));
 }
