@@ -11,20 +11,12 @@ import { execa } from 'execa';
 import { hasLibvirt11Tree, libvirt11Tree } from '../../src/lab/libvirt-release.js';
 import { readTrials } from '../../src/results/read-trials.js';
 import { migbench } from '../support/cli.js';
-import { e2eSkipReason } from '../support/e2e-env.js';
+import { e2eSkipReason, missingPart } from '../support/e2e-env.js';
 import { experiment } from '../support/experiment.js';
 import { runToEnd } from '../support/sweep.js';
 import { strategySet } from '../support/strategy-set.js';
 
-const skip = e2eSkipReason() ?? libvirt11Missing();
-
-function libvirt11Missing(): string | undefined {
-  if (hasLibvirt11Tree()) return undefined;
-  const why = `libvirt 11.3 is not unpacked in ${libvirt11Tree()} (run .ci/install-deps)`;
-  if (process.env.CI) throw new Error(`the strategy-knob test cannot run in CI: ${why}`);
-  process.stderr.write(`\n!!! STRATEGY-KNOB LAB TEST SKIPPED: ${why}\n\n`);
-  return `STRATEGY-KNOB LAB TEST SKIPPED: ${why}`;
-}
+const skip = e2eSkipReason() ?? missingPart('strategy-knob lab test', hasLibvirt11Tree() ? undefined : `libvirt 11.3 is not unpacked in ${libvirt11Tree()} (run .ci/install-deps)`);
 const work = mkdtempSync(join(tmpdir(), 'migbench-e2e-knobs-'));
 const DIR = process.env.MIGBENCH_E2E_DIR4 ?? '/tmp/migbench-e2e-lab-knobs';
 const PREFIX = process.env.MIGBENCH_E2E_PREFIX4 ?? 'mbk';

@@ -22,3 +22,15 @@ export function e2eSkipReason(): string | undefined {
   process.stderr.write(`\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n!!! END-TO-END LAB TESTS SKIPPED: ${blocker}\n!!! They run real migrations; run \`sudo npm test\` after .ci/install-deps.\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\n`);
   return `END-TO-END LAB TESTS SKIPPED: ${blocker}`;
 }
+
+/**
+ * A part a test needs is missing (`why`, undefined when it is there): a failure in CI, where every test must run,
+ * and a loud skip elsewhere. Returns the skip reason.
+ */
+export function missingPart(test: string, why: string | undefined): string | undefined {
+  if (why === undefined) return undefined;
+  if (process.env.CI) throw new Error(`the ${test} cannot run in CI: ${why}`);
+  const loud = `${test.toUpperCase()} SKIPPED: ${why}`;
+  process.stderr.write(`\n!!! ${loud}\n\n`);
+  return loud;
+}

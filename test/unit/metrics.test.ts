@@ -10,17 +10,10 @@ import { quantile } from 'simple-statistics';
 import { labelValue } from '../../src/export/prometheus.js';
 import { readTrials } from '../../src/results/read-trials.js';
 import { migbench } from '../support/cli.js';
+import { missingPart } from '../support/e2e-env.js';
 import { syntheticCsv } from '../support/synthetic.js';
 
 const PROMTOOL = process.env.MIGBENCH_PROMTOOL ?? ['/opt/migbench/prometheus/usr/bin/promtool', '/usr/bin/promtool'].find(existsSync);
-
-function promtoolMissing(): string | undefined {
-  if (PROMTOOL) return undefined;
-  const why = 'promtool is not installed (run .ci/install-deps, or set MIGBENCH_PROMTOOL)';
-  if (process.env.CI) throw new Error(`the metrics test cannot run in CI: ${why}`);
-  process.stderr.write(`\n!!! PROMETHEUS TEXTFILE TEST SKIPPED: ${why}\n\n`);
-  return `PROMETHEUS TEXTFILE TEST SKIPPED: ${why}`;
-}
 
 function folder(id: string, seed: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'migbench-metrics-'));
@@ -33,7 +26,7 @@ test('label values escape backslash, double quote and line feed', () => {
   assert.equal(labelValue('a\\b"c\nd'), 'a\\\\b\\"c\\nd');
 });
 
-test('two sweeps as a textfile that promtool accepts without a lint finding; quantiles, counts and SLA as computed from trials.csv', { skip: promtoolMissing() }, async () => {
+test('two sweeps as a textfile that promtool accepts without a lint finding; quantiles, counts and SLA as computed from trials.csv', { skip: missingPart('Prometheus textfile test', PROMTOOL ? undefined : 'promtool is not installed (run .ci/install-deps, or set MIGBENCH_PROMTOOL)') }, async () => {
   const [a, b] = [folder('nightly-20260101-000000', 3), folder('nightly-20260102-000000', 4)];
   const prom = join(a, 'migbench.prom');
   try {

@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExperimentSchema } from '../../src/config/experiment.js';
-import { parseYamlText } from '../../src/config/yaml-file.js';
-import { InputError } from '../../src/errors.js';
 import { migrateArgs, migrateFlags } from '../../src/libvirt/migrate-args.js';
 import { planTrials } from '../../src/plan/plan.js';
+import { experimentError } from '../support/experiment-error.js';
 import { SwitchPolicy } from '../../src/trial/switch-policy.js';
 
 const exp = (strategies: unknown[], extra: object = {}) => ExperimentSchema.parse({ name: 'x', strategies, ...extra });
@@ -63,15 +62,7 @@ test('a list of values is an axis: multifd 2/4/8, bandwidth 100/300/1000 Mbit/s'
 });
 
 test('combinations libvirt or QEMU refuse are refused when the experiment is read, with the reason', () => {
-  const err = (yaml: string) => {
-    try {
-      parseYamlText(yaml, 'e.yaml', ExperimentSchema);
-    } catch (e) {
-      assert.ok(e instanceof InputError);
-      return e.message;
-    }
-    return assert.fail('accepted');
-  };
+  const err = experimentError;
   assert.match(err('name: x\nstrategies:\n  - {name: postcopy, tunnelled: true}\n'), /^e\.yaml:3: strategies\[0\]: postcopy\(tunnelled\) cannot run: libvirt refuses post-copy with tunnelled migration/);
   assert.match(err('name: x\nstrategies:\n  - {name: multifd, tunnelled: true}\n'), /libvirt refuses tunnelled with parallel migration/);
   assert.match(err('name: x\nstrategies:\n  - {name: multifd, xbzrle: true}\n'), /QEMU refuses xbzrle with multifd/);

@@ -3,26 +3,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExperimentSchema } from '../../src/config/experiment.js';
-import { parseYamlText } from '../../src/config/yaml-file.js';
-import { InputError } from '../../src/errors.js';
 import { hasCapability } from '../../src/doctor/feature-checks.js';
 import { knobRequirements, strategyRequirements, unknownRelease, unmet, upgradeFix } from '../../src/doctor/requirements.js';
 import { migrateArgs, migrateFlags } from '../../src/libvirt/migrate-args.js';
 import { parseMigrationSettings } from '../../src/libvirt/migration-settings.js';
+import { experimentError } from '../support/experiment-error.js';
 import { downtimeSchedule, DowntimeStepper } from '../../src/trial/downtime-steps.js';
 import { completionBudgetS, KubevirtMonitor } from '../../src/trial/kubevirt-policy.js';
 
 const exp = (strategies: unknown[], extra: object = {}) => ExperimentSchema.parse({ name: 'x', strategies, ...extra });
 const flags = (e: ReturnType<typeof exp>, i = 0, extra: object = {}) => migrateFlags(migrateArgs({ domain: 'd', strategy: e.strategies[i]!, knobs: e.knobs[0], destinationUri: 'u', ...extra }));
-const err = (yaml: string) => {
-  try {
-    parseYamlText(yaml, 'e.yaml', ExperimentSchema);
-  } catch (e) {
-    assert.ok(e instanceof InputError);
-    return e.message;
-  }
-  return assert.fail('accepted');
-};
+const err = experimentError;
 
 test('knobs become virsh flags and labels', () => {
   const e = exp([{ name: 'multifd', connections: 4, compression: ['zstd', 'zlib'], compression_level: 3 }, { name: 'multifd', zerocopy: true }, { name: 'precopy', tls: true }], { knobs: { switchover_bandwidth_mib_s: 100 } });
