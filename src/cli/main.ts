@@ -92,6 +92,18 @@ program
   });
 
 program
+  .command('trend')
+  .description('each cell\'s downtime, total time and bytes across sweeps in time order; flags the newest sweep where it departs from those before it (Welch)')
+  .argument('<results...>', 'results folders of the series (shards of one sweep count as one)')
+  .option('--out <file>', 'the HTML chart (default trend.html)')
+  .option('--fail-on-regression', 'exit 3 when the newest sweep regressed in any cell')
+  .option('-q, --quiet', 'print nothing but errors')
+  .action(async (dirs: string[], opts) => {
+    const { trendCommand } = await import('./trend.js');
+    process.exitCode = trendCommand(dirs, opts);
+  });
+
+program
   .command('recommend')
   .description('for each load × delay cell: the best strategy for a goal, by how much, and whether the data can tell')
   .argument('<results>', 'results folder')

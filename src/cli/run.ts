@@ -18,6 +18,7 @@ import { checkSla, describeViolation, parseSla, type SlaRule } from '../sla/sla.
 import { openSession, type Session } from '../sweep/session.js';
 import { sessionDriver } from '../sweep/session-driver.js';
 import { runSweep, type SweepSummary } from '../sweep/sweep.js';
+import { createProgress, type ProgressStream } from '../progress/progress.js';
 import { resolveHostsFile } from './hosts-file.js';
 import { stopOnSignals, type SignalStop } from './signals.js';
 import { keepRunningWithoutTerminal, terminalGone } from './terminal.js';
@@ -112,11 +113,23 @@ export async function runCommand(experimentArg: string | undefined, opts: RunOpt
       const where = pairs.map((p) => `${p.a.name} <-> ${p.b.name}, domain ${p.domain}`).join('; ');
       say(`sweep ${t.sweepId}: ${trials.length} trials${shard ? ` (shard ${shard})` : ''}${skip.size ? ` (${skip.size} already recorded, resuming)` : ''}, ${where}${delay}`);
       say(`results: ${t.outDir}`);
-      const base = { sweepId: t.sweepId, experiment, log, signal: controller.signal };
-      summary = await runSweep(
-        sessions.map((x) => sessionDriver(x, base)),
-        { ...base, trials, outDir: t.outDir, skip, facts: shard ? { shard } : {}, onTrial: (r, done, total) => say(trialLine(r, done, total, pairs.length > 1)) },
-      );
+      const progress = createProgress({
+        stream: liveStderr(),
+        quiet: opts.quiet === true || terminalGone(),
+        total: trials.length,
+        done: skip.size,
+        pairs: sessions.length,
+        settleMs: experiment.settle_s * 1000,
+      });
+      const base = { sweepId: t.sweepId, experiment, log, signal: controller.signal, progress };
+      try {
+        summary = await runSweep(
+          sessions.map((x) => sessionDriver(x, base)),
+          { ...base, trials, outDir: t.outDir, skip, facts: shard ? { shard } : {}, onTrial: (r, done, total) => progress.print(() => say(trialLine(r, done, total, pairs.length > 1))) },
+        );
+      } finally {
+        progress.stop();
+      }
     } finally {
       await Promise.all(sessions.map((x) => x.close()));
     }
@@ -189,6 +202,25 @@ async function openSessions(pairs: readonly Hosts[], open: (h: Hosts) => Promise
     throw failure.reason;
   }
   return results.map((r) => (r as PromiseFulfilledResult<Session>).value);
+}
+
+/**
+ * stderr for the progress, silent once the terminal is gone (a sweep goes on without it). A terminal of size 0
+ * (a pseudo-terminal nobody sized, as `script` or `ssh -t` from a pipe give) counts as 80 × 24: log-update would
+ * draw nothing in 0 rows.
+ */
+function liveStderr(): ProgressStream {
+  const e = process.stderr;
+  return {
+    isTTY: e.isTTY,
+    get columns() {
+      return e.columns || undefined;
+    },
+    get rows() {
+      return e.rows || undefined;
+    },
+    write: (text) => terminalGone() || e.write(text),
+  };
 }
 
 function trialLine(r: TrialRecord, done: number, total: number, withPair: boolean): string {

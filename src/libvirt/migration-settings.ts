@@ -2,7 +2,6 @@
 // migration is under way (libvirt sets them just before `migrate` and resets them after the job). The row's proof
 // that a knob took effect — or that libvirt turned something on by itself, as 10.0 and newer do with
 // postcopy-preempt between two hosts that both have it.
-import type { LibvirtHost } from './libvirt-host.js';
 
 export interface MigrationSettings {
   readonly postcopyPreempt: boolean | undefined;
@@ -47,17 +46,20 @@ export function parseMigrationSettings(capsOut: string, paramsOut: string): Migr
 /** Statuses of a migration still under way: libvirt resets capabilities and TLS once the job is over. */
 const UNDER_WAY = new Set(['setup', 'wait-unplug', 'active', 'pre-switchover', 'device', 'postcopy-active', 'postcopy-device', 'postcopy-paused', 'postcopy-recover-setup', 'postcopy-recover']);
 
+/** The QMP commands of one read, in order: the settings between two answers of query-migrate. */
+export const SETTINGS_READ = ['query-migrate', 'query-migrate-capabilities', 'query-migrate-parameters', 'query-migrate'] as const;
+
 /**
- * The settings, or undefined when they cannot be trusted: read between two answers that both say the migration is
- * under way (before it, libvirt may not have set them yet; after it, it may have reset them).
+ * The settings from the answers to SETTINGS_READ (one line each, in order), or undefined when they cannot be
+ * trusted: both query-migrate answers must say the migration is under way (before it, libvirt may not have set
+ * them yet; after it, it may have reset them).
  */
-export async function readMigrationSettings(source: LibvirtHost, domain: string): Promise<MigrationSettings | undefined> {
-  const ask = (command: string) => source.virsh.exec(['qemu-monitor-command', `--domain=${domain}`, JSON.stringify({ execute: command })]).then((r) => r.stdout);
-  const underWay = async () => {
-    const status = (returned(await ask('query-migrate')) as { status?: unknown } | undefined)?.status;
+export function settingsFromRead(answers: readonly string[]): MigrationSettings | undefined {
+  if (answers.length !== SETTINGS_READ.length) return undefined;
+  const underWay = (out: string) => {
+    const status = (returned(out) as { status?: unknown } | undefined)?.status;
     return typeof status === 'string' && UNDER_WAY.has(status);
   };
-  if (!(await underWay())) return undefined;
-  const [caps, params] = await Promise.all([ask('query-migrate-capabilities'), ask('query-migrate-parameters')]);
-  return (await underWay()) ? parseMigrationSettings(caps, params) : undefined;
+  const [before, caps, params, after] = answers as [string, string, string, string];
+  return underWay(before) && underWay(after) ? parseMigrationSettings(caps, params) : undefined;
 }

@@ -2,9 +2,8 @@
 // a second in a virsh of its own (a slow monitor never delays the job samples), and what they say once it is over.
 import { shellQuote } from '../remote/quote.js';
 import type { LibvirtHost } from './libvirt-host.js';
+import { SETTINGS_READ, settingsFromRead, type MigrationSettings } from './migration-settings.js';
 import { startVirshPoller } from './virsh-poller.js';
-
-const QUERY_MIGRATE = '{"execute":"query-migrate"}';
 
 export interface QmpMigrateSample {
   /** Controller wall clock (epoch ms). */
@@ -48,31 +47,67 @@ export function parseQueryMigrate(line: string, at: number): QmpMigrateSample | 
   return sample as unknown as QmpMigrateSample;
 }
 
+const statusOf = (answer: string) => parseQueryMigrate(answer, 0)?.status ?? (answer.startsWith('{"return":{}') ? 'none' : 'no answer');
+
 export interface QmpSampler {
   /** Stops asking; returns every answer (the source's QEMU reports `completed` after libvirt's job stats end). */
   stop(): Promise<QmpMigrateSample[]>;
+  /** The migration's settings, from the first round that read them while it was under way. */
+  settings(): MigrationSettings | undefined;
+  /** The statuses each read of the settings came between ("active/completed"), for raw.jsonl when none was trusted. */
+  settingsTrace(): string[];
 }
 
+/** Rounds that also read the settings before they are given up on (a read adds three answers to a round). */
+const SETTINGS_ROUNDS = 100;
+/** Rounds into post-copy that may still read the settings. */
+const POSTCOPY_READS = 3;
+
 /**
- * Asks until stopped, or until the first post-copy answer: its pre-copy and downtime bytes are final, and the
- * page-pull phase, where the guest's service is measured, gets no monitor traffic beyond libvirt's own.
+ * Asks until stopped, or until the first post-copy answer once the settings are read: its pre-copy and downtime
+ * bytes are final, and the page-pull phase, where the guest's service is measured, gets no monitor traffic beyond
+ * libvirt's own. Until it has them, each round also reads the settings, inside the same virsh so the read is quick
+ * enough for a migration that lasts half a second.
  */
 export function startQmpSampler(host: LibvirtHost, domain: string, hz: number): QmpSampler {
   const samples: QmpMigrateSample[] = [];
   let stopped: Promise<void> | undefined;
-  const poller = startVirshPoller(host, [`qemu-monitor-command --domain=${shellQuote(domain)} ${shellQuote(QUERY_MIGRATE)}`], hz, (lines) => {
-    for (const l of lines) {
-      const q = parseQueryMigrate(l.trim(), Date.now());
+  let settings: MigrationSettings | undefined;
+  let rounds = 0;
+  const trace: string[] = [];
+  let postcopyRounds = 0;
+  const monitor = (execute: string) => `qemu-monitor-command --domain=${shellQuote(domain)} ${shellQuote(JSON.stringify({ execute }))}`;
+  const reading = () => settings === undefined && rounds < SETTINGS_ROUNDS;
+  const poller = startVirshPoller(
+    host,
+    () => {
+      if (!reading()) return [monitor('query-migrate')];
+      rounds++;
+      return SETTINGS_READ.map(monitor);
+    },
+    hz,
+    (lines) => {
+      const answers = lines.map((l) => l.trim()).filter((l) => l.startsWith('{'));
+      if (answers.length === SETTINGS_READ.length && settings === undefined) {
+        settings = settingsFromRead(answers);
+        if (trace.length < 20) trace.push(`${statusOf(answers[0]!)}/${statusOf(answers[3]!)}`);
+      } else if (reading() && trace.length < 20) trace.push(`${answers.length} answers`);
+      // the round's last answer to query-migrate
+      const q = parseQueryMigrate(answers.at(-1) ?? '', Date.now());
       if (q) samples.push(q);
-      if (q?.status === 'postcopy-active' && q.transferred !== undefined) stopped ??= poller.stop();
-    }
-  });
+      // the settings first (a few rounds at most): an immediate post-copy can pass from `none` to `postcopy-active`
+      // within one read
+      if (q?.status === 'postcopy-active' && q.transferred !== undefined && (!reading() || ++postcopyRounds > POSTCOPY_READS)) stopped ??= poller.stop();
+    },
+  );
   return {
     async stop() {
       stopped ??= poller.stop();
       await stopped;
       return samples;
     },
+    settings: () => settings,
+    settingsTrace: () => trace,
   };
 }
 

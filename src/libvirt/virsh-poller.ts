@@ -8,8 +8,11 @@ export interface VirshPoller {
   stop(): Promise<void>;
 }
 
-/** `commands`: lines for virsh's own parser, which splits words like a POSIX shell (quote like one). */
-export function startVirshPoller(host: LibvirtHost, commands: readonly string[], hz: number, onRound: (lines: string[]) => void): VirshPoller {
+/**
+ * `commands`: lines for virsh's own parser, which splits words like a POSIX shell (quote like one); a function is
+ * asked again before every round.
+ */
+export function startVirshPoller(host: LibvirtHost, commands: readonly string[] | (() => readonly string[]), hz: number, onRound: (lines: string[]) => void): VirshPoller {
   let pending = '';
   let inFlight = false;
   // virsh's interactive `echo` prints the marker without a newline, so the stream is cut at markers, not lines.
@@ -25,11 +28,11 @@ export function startVirshPoller(host: LibvirtHost, commands: readonly string[],
       }
     },
   });
-  const round = `${commands.join('\n')}\necho ${MARK}\n`;
+  const round = () => `${(typeof commands === 'function' ? commands() : commands).join('\n')}\necho ${MARK}\n`;
   const tick = () => {
     if (inFlight) return; // the previous round has not come back yet: skip rather than queue
     inFlight = true;
-    proc.write(round);
+    proc.write(round());
   };
   tick();
   const timer = setInterval(tick, Math.max(10, Math.round(1000 / hz)));

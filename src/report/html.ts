@@ -20,7 +20,7 @@ const MiB = 2 ** 20;
 /** The metrics of the summary table, in its order. */
 const SUMMARY_SHOWN = ['downtime_ms', 'total_time_ms', 'switchover_ms', 'setup_time_ms', 'data_processed_bytes', 'probe_outage_ms'];
 
-const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1200px}
+export const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1200px}
 h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd}h3{font-size:14px;margin:8px 0}
 table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ddd;padding:3px 6px;text-align:right}
 td:first-child,th:first-child,td.t{text-align:left}figure{margin:16px 0;overflow-x:auto}figcaption{color:#555;font-size:12px;max-width:900px}

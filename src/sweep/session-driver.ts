@@ -6,17 +6,20 @@ import { pairName } from '../config/hosts.js';
 import { errorMessage, RuntimeError } from '../errors.js';
 import { settleDomain } from '../placement/settle.js';
 import type { Logger } from '../log/logger.js';
+import type { PhaseUpdate } from '../progress/phase.js';
+import type { SweepProgress } from '../progress/progress.js';
 import { harnessDeadlineMs } from '../trial/migration.js';
 import { positionDomain } from '../placement/position.js';
 import { runTrial } from '../trial/run-trial.js';
 import type { TrialDriver } from './driver.js';
 import { trialContext, type Session } from './session.js';
 
-export function sessionDriver(session: Session, base: { sweepId: string; experiment: Experiment; log: Logger; signal: AbortSignal }): TrialDriver {
+export function sessionDriver(session: Session, base: { sweepId: string; experiment: Experiment; log: Logger; signal: AbortSignal; progress?: SweepProgress }): TrialDriver {
   const { pair, hosts } = session;
   const name = pairName(hosts);
   const log = base.log.child({ pair: name });
-  const ctx = trialContext(session, { ...base, log });
+  const onPhase = base.progress && ((u: PhaseUpdate) => base.progress?.phase(name, u));
+  const ctx = trialContext(session, { sweepId: base.sweepId, experiment: base.experiment, signal: base.signal, log, onPhase });
   return {
     pair: name,
     description: {
@@ -32,6 +35,7 @@ export function sessionDriver(session: Session, base: { sweepId: string; experim
       healed.push(...settled.actions, ...(await session.ensureGuest()));
       if (healed.length) note('healed', { trial: trial.index, actions: healed });
       const [source, destination] = trial.direction === 'a-to-b' ? pair : [pair[1], pair[0]];
+      onPhase?.({ phase: 'positioning the VM' });
       if ((await positionDomain(pair, hosts.domain, source, harnessDeadlineMs(base.experiment.timeout), log, settled.runningOn)) === 'moved') {
         note('positioned', { trial: trial.index, on: source.spec.name });
       }

@@ -287,7 +287,7 @@ async function keepHealthy(pair: readonly LibvirtHost[], u: Upkeep, log: Logger)
   return done;
 }
 
-export function trialContext(s: Session, base: Pick<TrialContext, 'sweepId' | 'experiment' | 'log' | 'signal'>): TrialContext {
+export function trialContext(s: Session, base: Pick<TrialContext, 'sweepId' | 'experiment' | 'log' | 'signal' | 'onPhase'>): TrialContext {
   return {
     ...base,
     domain: s.hosts.domain,

@@ -10,6 +10,7 @@ import type { Trial } from '../plan/trial.js';
 import type { TrialRecord } from '../results/record.js';
 import { RawJsonl } from '../results/raw-jsonl.js';
 import { TrialsCsv } from '../results/trials-csv.js';
+import type { SweepProgress } from '../progress/progress.js';
 import type { TrialDriver } from './driver.js';
 
 export interface SweepOptions {
@@ -23,6 +24,8 @@ export interface SweepOptions {
   /** Aborted on SIGINT/SIGTERM: the running jobs are aborted and the sweep stops. */
   readonly signal: AbortSignal;
   readonly onTrial?: (record: TrialRecord, done: number, total: number) => void;
+  /** The live progress: told when each trial starts and ends (the trials tell it their phases). */
+  readonly progress?: SweepProgress;
   /** Trial indexes already in trials.csv (a resumed sweep): not run again. */
   readonly skip?: ReadonlySet<number>;
   /** Extra facts for the sweep's first raw.jsonl line (shard, …). */
@@ -62,6 +65,7 @@ export async function runSweep(drivers: readonly TrialDriver[], opts: SweepOptio
             return;
           }
           const t0 = performance.now();
+          opts.progress?.trialStarted(driver.pair, trial);
           const outcome = await driver.runTrial(trial, note);
           const record: TrialRecord = { ...outcome.record, pair: driver.pair };
           if (outcome.interrupted) {
@@ -74,6 +78,7 @@ export async function runSweep(drivers: readonly TrialDriver[], opts: SweepOptio
           note('trial', { trial: trial.index, record, ...outcome.raw, harnessMs: Math.round(performance.now() - t0) });
           recorded++;
           done++;
+          opts.progress?.trialEnded(driver.pair, queue.length === 0 && trial === unit.at(-1));
           if (record.status === 'failed') failed++;
           if (record.status === 'timeout') timedOut++;
           opts.onTrial?.(record, done, total);

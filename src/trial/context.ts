@@ -5,6 +5,7 @@ import type { EventStream } from '../libvirt/events.js';
 import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import type { LinkMeasure } from '../link/link.js';
 import type { Logger } from '../log/logger.js';
+import type { OnPhase } from '../progress/phase.js';
 import type { Host } from '../remote/host.js';
 import type { PreparedWriter } from '../workload/writer.js';
 
@@ -48,4 +49,6 @@ export interface TrialContext {
   readonly undo: Undo;
   /** Aborted by SIGINT/SIGTERM: the running job is aborted and the trial is reported as interrupted. */
   readonly signal?: AbortSignal;
+  /** Told each step of the trial, for the live progress. */
+  readonly onPhase?: OnPhase;
 }

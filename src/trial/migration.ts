@@ -8,6 +8,7 @@ import type { LibvirtHost } from '../libvirt/libvirt-host.js';
 import { migrateArgs } from '../libvirt/migrate-args.js';
 import { startQemuCpuSampler, type QemuCpu } from '../libvirt/qemu-cpu.js';
 import { startQmpSampler, type QmpMigrateSample } from '../libvirt/qmp-migrate.js';
+import type { MigrationSettings } from '../libvirt/migration-settings.js';
 import { virshError } from '../libvirt/virsh.js';
 import type { Trial } from '../plan/trial.js';
 import type { ExecResult } from '../remote/host.js';
@@ -18,7 +19,6 @@ import { SwitchPolicy, type SwitchReason } from './switch-policy.js';
 import { DowntimeStepper, downtimeSchedule } from './downtime-steps.js';
 import { KubevirtMonitor } from './kubevirt-policy.js';
 import type { AppliedStep, PolicyAction } from '../results/record.js';
-import { readMigrationSettings, type MigrationSettings } from '../libvirt/migration-settings.js';
 
 export interface MigrationOutcome {
   readonly startedAt: string;
@@ -120,6 +120,7 @@ async function runJob(ctx: TrialContext, trial: Trial, source: LibvirtHost, dest
   const qmpSampler = experiment.qmp ? startQmpSampler(source, domain, experiment.sample_hz) : undefined;
   log.info({ trial: trial.index, strategy: trial.strategy.label, load: trial.load.name, delayMs: trial.delayMs, from: source.spec.name, to: destination.spec.name }, 'migration started');
 
+  ctx.onPhase?.({ phase: 'migrating' });
   const arm = armDestination(ctx, trial, destination, t0);
   const job = startAbortable(ctx, trial, source, args, deadlineMs, raw);
   const postcopySwitch = trial.strategy.postcopy === 'immediate' ? startPostcopySwitch(source, domain, t0, deadlineMs, arm && within(arm.settled, ARM_GATE_MS)) : undefined;
@@ -146,6 +147,8 @@ async function runJob(ctx: TrialContext, trial: Trial, source: LibvirtHost, dest
   });
   const [samples, qmp, [sourceCpu, destinationCpu]] = await Promise.all([watch.sampler.stop(), qmpSampler?.stop() ?? [], stopCpu()]);
   await Promise.all(watch.pending);
+  const settings = qmpSampler?.settings();
+  if (qmpSampler && !settings) raw.settings = { error: 'no read of the settings came between two answers saying the migration was under way', reads: qmpSampler.settingsTrace() };
   const blocktime = arm && ran.failure === undefined ? await arm.read() : undefined;
   if (armed) raw.blocktime = { ...armed, ...(typeof blocktime === 'string' ? { error: blocktime } : blocktime) };
   return {
@@ -162,7 +165,7 @@ async function runJob(ctx: TrialContext, trial: Trial, source: LibvirtHost, dest
     connections: watch.connections,
     downtimeSteps: steps ? watch.downtimeSteps : undefined,
     kubevirt: watch.kubevirt,
-    settings: watch.settings,
+    settings,
     qemuCpu: { source: sourceCpu, destination: destinationCpu },
     samples,
     qmp,
@@ -212,16 +215,12 @@ async function setDowntime(ctx: TrialContext, source: LibvirtHost, ms: number, r
   return undo;
 }
 
-/** Reads of the migration's settings before giving up (each 4 monitor commands on the source). */
-const SETTINGS_TRIES = 20;
-
-/** What the sampler saw and did while the job ran: connections counted, settings read, the policies' actions. */
+/** What the sampler saw and did while the job ran: connections counted, the policies' actions. */
 interface JobWatch {
   readonly sampler: ReturnType<typeof startJobSampler>;
   switchReason: SwitchReason | undefined;
   policySwitchMs: number | undefined;
   connections: number | undefined;
-  settings: MigrationSettings | undefined;
   readonly downtimeSteps: AppliedStep[];
   kubevirt: MigrationOutcome['kubevirt'];
   /** Commands the watch sent, awaited before the outcome is read. */
@@ -242,13 +241,10 @@ function watchJob(ctx: TrialContext, trial: Trial, source: LibvirtHost, destinat
     return p;
   };
   let probes = 0;
-  let reading = false;
-  let settingsTries = 0;
   const w: JobWatch = {
     switchReason: undefined,
     policySwitchMs: undefined,
     connections: undefined,
-    settings: undefined,
     downtimeSteps: [],
     kubevirt: undefined,
     pending: [],
@@ -257,32 +253,13 @@ function watchJob(ctx: TrialContext, trial: Trial, source: LibvirtHost, destinat
       // once RAM flows, and again a little later: multifd's extra channels connect just after the main one
       const processed = sample.stats.memory_processed ?? 0;
       const total = sample.stats.memory_total ?? Infinity;
-      // from the first sample until one answer comes while QEMU's migration is under way (libvirt sets the
-      // capabilities just before `migrate`, and resets them once the job is over)
-      if (ctx.experiment.qmp && w.settings === undefined && !reading && !w.ended && settingsTries < SETTINGS_TRIES) {
-        reading = true;
-        settingsTries++;
-        w.pending.push(
-          readMigrationSettings(source, domain)
-            .then(
-              (v) => {
-                w.settings ??= v;
-                if (w.settings) delete raw.settings;
-                else raw.settings = 'QEMU reported no migration under way when asked';
-              },
-              (err: unknown) => {
-                raw.settings = errorMessage(err);
-                settingsTries = SETTINGS_TRIES;
-              },
-            )
-            .finally(() => (reading = false)),
-        );
-      }
       if (!s.tunnelled && ((probes === 0 && processed > 0) || (probes === 1 && processed > total * 0.1))) {
         probes++;
         w.pending.push(countConnections(destination, domain).then((n) => (w.connections = Math.max(w.connections ?? 0, n ?? 0) || w.connections)));
       } else if (s.tunnelled && probes === 0 && processed > 0) probes++;
       if (w.ended) return;
+      const postcopy = w.switchReason !== undefined || (sample.stats.memory_postcopy_requests ?? 0) > 0;
+      ctx.onPhase?.({ phase: postcopy ? 'post-copy pull' : 'migrating', job: { remainingBytes: sample.stats.memory_remaining, iteration: sample.stats.memory_iteration, bytesPerSecond: sample.stats.memory_bps } });
       const elapsed = sample.stats.time_elapsed;
       const step = steps && elapsed !== undefined ? steps.observe(elapsed) : undefined;
       if (step !== undefined) {

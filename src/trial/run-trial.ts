@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { analyseProbe, type ProbeReport } from '../probe/analysis.js';
 import { startProbe, type ProbeSample, type RunningProbe } from '../probe/probe.js';
 import { startGuestLoad, type GuestPause, type RunningLoad } from '../workload/guest-load.js';
+import type { Phase } from '../progress/phase.js';
 import type { TrialContext } from './context.js';
 import { describeStates, locateDomain } from '../placement/locate.js';
 import { migrate, type MigrationOutcome } from './migration.js';
@@ -101,17 +102,22 @@ async function runSteps(ctx: TrialContext, trial: Trial, source: LibvirtHost, de
   let probe: RunningProbe | undefined;
   const p = experiment.probe;
   const pause = (sec: number) => sleep(sec * 1000, undefined, { signal: ctx.signal }).catch(() => undefined);
+  const phase = (name: Phase) => ctx.onPhase?.({ phase: name });
   try {
+    phase('delay');
     s.delay = await applyDelay(ctx.delayMethod, trial.delayMs, experiment.delay, hostEnd(ctx, source), hostEnd(ctx, destination), ctx.undo);
     s.link = await linkOf(ctx, trial, source, destination, s.delay, raw);
     if (trial.load.kind === 'writer') {
       if (!ctx.guest?.writer) throw new Error('internal: writer load without a prepared guest');
+      phase('warm-up');
       s.load = await startGuestLoad(ctx.guest.host, ctx.guest.writer, trial.load, ctx.ramBytes, experiment.warmup_s, ctx.signal);
+      if (experiment.dirty_rate_calc !== false) phase('dirty rate');
       s.dirtyRate = await dirtyRateOf(ctx, source, raw);
     }
     if (p && ctx.guestAddress) {
       const http = p.http === true ? `http://${ctx.guestAddress}/` : p.http === false ? undefined : p.http;
       probe = startProbe({ address: ctx.guestAddress, udpPort: p.udp_port, rateHz: p.rate_hz, timeoutMs: p.timeout_ms, httpUrl: http });
+      phase('probe baseline');
       await pause(p.before_s);
     }
     if (ctx.signal?.aborted) throw new Error('interrupted before the migration started');
@@ -119,6 +125,7 @@ async function runSteps(ctx: TrialContext, trial: Trial, source: LibvirtHost, de
     s.m = m;
     Object.assign(raw, m.raw);
     s.failure = m.failure;
+    phase('reading statistics');
     if (s.failure === undefined) {
       s.job = await readCompleted(source, domain, raw, 'sourceJob');
       if (trial.strategy.postcopy === 'none') await readCompleted(destination, domain, raw, 'destinationJob');
@@ -133,6 +140,7 @@ async function runSteps(ctx: TrialContext, trial: Trial, source: LibvirtHost, de
   } catch (err) {
     s.failure = errorMessage(err);
   } finally {
+    phase('undoing');
     if (probe) s.probeSamples = await probe.stop();
     if (s.load) await stopLoad(s, raw, trialStartedAt);
     if (s.delay) {
@@ -156,6 +164,7 @@ async function linkOf(ctx: TrialContext, trial: Trial, source: LibvirtHost, dest
   let known = ctx.links.get(key);
   if (known === undefined) {
     const path = linkPath(destination.spec, delay, ctx.experiment.delay.proxy_port);
+    ctx.onPhase?.({ phase: 'measuring the link' });
     try {
       known = await measureLink(source.remote, scripts[0], destination.remote, scripts[1], path, probe.seconds);
       ctx.log.info({ link: key, rttMs: known.rttMs, mibS: Math.round(known.mibS * 10) / 10 }, 'link measured');

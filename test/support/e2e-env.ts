@@ -2,7 +2,7 @@
 // the suite. Elsewhere they are skipped with a loud notice.
 import { findBinary } from '../../src/lab/prerequisites.js';
 
-const NEEDED = ['ip', 'unshare', 'nsenter', 'sshd', 'libvirtd', 'virtlogd', 'virsh', 'qemu-system-x86_64', 'busybox', 'ssh-keygen', 'chromium'];
+const NEEDED = ['ip', 'unshare', 'nsenter', 'sshd', 'libvirtd', 'virtlogd', 'virsh', 'qemu-system-x86_64', 'busybox', 'ssh-keygen', 'chromium', 'script'];
 
 /** Debian's Chromium, for the report test (playwright-core drives it; no browser download). */
 export const CHROMIUM = '/usr/bin/chromium';

@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { ROOT } from '../support/paths.js';
 
 /** Lowest first. "." is src/'s own files (errors.ts, assets.ts). */
-export const LAYERS = ['.', 'config', 'log', 'remote', 'libvirt', 'plan', 'workload', 'probe', 'guard', 'delay', 'link', 'placement', 'results', 'trial', 'model', 'report', 'doctor', 'sweep', 'sla', 'export', 'import', 'lab', 'cli'];
+export const LAYERS = ['.', 'config', 'log', 'remote', 'libvirt', 'plan', 'progress', 'workload', 'probe', 'guard', 'delay', 'link', 'placement', 'results', 'trial', 'model', 'report', 'doctor', 'sweep', 'sla', 'export', 'import', 'lab', 'cli'];
 
 const SRC = join(ROOT, 'src');
 

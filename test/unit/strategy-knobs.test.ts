@@ -6,7 +6,7 @@ import { ExperimentSchema } from '../../src/config/experiment.js';
 import { hasCapability } from '../../src/doctor/feature-checks.js';
 import { knobRequirements, strategyRequirements, unknownRelease, unmet, upgradeFix } from '../../src/doctor/requirements.js';
 import { migrateArgs, migrateFlags } from '../../src/libvirt/migrate-args.js';
-import { parseMigrationSettings } from '../../src/libvirt/migration-settings.js';
+import { parseMigrationSettings, settingsFromRead } from '../../src/libvirt/migration-settings.js';
 import { experimentError } from '../support/experiment-error.js';
 import { downtimeSchedule, DowntimeStepper } from '../../src/trial/downtime-steps.js';
 import { completionBudgetS, KubevirtMonitor } from '../../src/trial/kubevirt-policy.js';
@@ -121,6 +121,12 @@ test("what QEMU was told: capabilities and parameters from virsh qemu-monitor-co
   assert.deepEqual(parseMigrationSettings(caps, params), { postcopyPreempt: true, zeroCopy: false, multifdCompression: 'zstd', multifdCompressionLevel: 3, tls: true, downtimeLimitMs: 300, switchoverBandwidth: 104857600 });
   assert.equal(parseMigrationSettings('error: domain is not running', '')?.tls, undefined);
   assert.equal(parseMigrationSettings('', ''), undefined);
+  // trusted only between two answers that say the migration is under way
+  const status = (st: string) => `{"return":{"status":"${st}","ram":{"transferred":1}},"id":"libvirt-9"}`;
+  assert.equal(settingsFromRead([status('active'), caps, params, status('postcopy-active')])?.postcopyPreempt, true);
+  assert.equal(settingsFromRead([status('setup'), caps, params, status('completed')]), undefined, 'libvirt may have reset them once the job was over');
+  assert.equal(settingsFromRead(['{"return":{},"id":"libvirt-1"}', caps, params, status('active')]), undefined, 'libvirt may not have set them before migrate');
+  assert.equal(settingsFromRead([status('active'), params, status('active')]), undefined, 'an answer is missing');
 });
 
 test("the doctor's capability test reads CapEff: this machine's container drops CAP_SYS_RESOURCE (bit 24)", () => {

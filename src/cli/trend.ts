@@ -1,0 +1,36 @@
+// `migbench trend DIR… [--out FILE.html] [--fail-on-regression]`: each cell's metrics across sweeps in time order,
+// the newest sweep tested against the ones before it; a table on stdout and trend.html.
+import { existsSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { errorMessage, EXIT, InputError } from '../errors.js';
+import { groupBy } from '../results/cells.js';
+import { folderRows } from '../results/read-trials.js';
+import { metaPath, readMeta } from '../results/sweep-meta.js';
+import { trendHtml, trends, trendTable, type TrendSweep } from '../report/trend.js';
+
+export function trendCommand(dirs: readonly string[], opts: { out?: string; failOnRegression?: boolean; quiet?: boolean }): number {
+  const folders = dirs.map((dir): TrendSweep => {
+    const rows = folderRows(dir);
+    const meta = existsSync(metaPath(dir)) ? readMeta(dir) : undefined;
+    // an imported or merged folder has no sweep.json: its rows name the sweep and when its trials started
+    const started = meta ? Date.parse(meta.startedAt) : Math.min(...rows.map((r) => Date.parse(r.started_at ?? '')).filter(Number.isFinite));
+    if (!Number.isFinite(started)) throw new InputError(`${dir}: cannot tell when its sweep ran (no sweep.json, no started_at in trials.csv)`, 'give folders that migbench run wrote');
+    const sweepId = meta?.sweepId ?? ([...new Set(rows.map((r) => r.sweep_id).filter(Boolean))].join('+') || basename(resolve(dir)));
+    return { sweepId, startedAt: started, rows };
+  });
+  // the shards of one sweep are one point of the trend
+  const sweeps = [...groupBy(folders, (f) => f.sweepId).values()].map((g) => ({ sweepId: g[0]!.sweepId, startedAt: Math.min(...g.map((f) => f.startedAt)), rows: g.flatMap((f) => f.rows) }));
+  if (sweeps.length < 2) throw new InputError(`trend needs two sweeps or more; ${dirs.length === 1 ? 'one folder was' : 'these folders are one sweep'} given`, 'give every results folder of the series, e.g. migbench trend results/nightly-*');
+  const lines = trends(sweeps);
+  const out = resolve(opts.out ?? 'trend.html');
+  try {
+    writeFileSync(out, trendHtml(`migbench trend: ${sweeps.length} sweeps`, lines));
+  } catch (err) {
+    throw new InputError(`cannot write ${out}: ${errorMessage(err)}`, 'give --out a file in a folder that exists and is writable');
+  }
+  const regressions = lines.filter((l) => l.verdict === 'regression');
+  if (!opts.quiet) {
+    process.stdout.write(`${trendTable(lines)}\n\n${regressions.length ? `${regressions.length} regression(s) in the newest sweep` : 'no regression in the newest sweep'} (Welch, p < 0.05 after Holm's correction, against the ${sweeps.length - 1} before it); chart: ${out}\n`);
+  }
+  return opts.failOnRegression && regressions.length > 0 ? EXIT.sla : EXIT.ok;
+}
