@@ -100,7 +100,7 @@ program
   .option('-q, --quiet', 'print nothing but errors')
   .action(async (dirs: string[], opts) => {
     const { trendCommand } = await import('./trend.js');
-    process.exitCode = trendCommand(dirs, opts);
+    process.exitCode = await trendCommand(dirs, opts);
   });
 
 program

@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 import { compare, compareHtml, compareTable } from '../report/compare.js';
 import { readModelFile } from '../model/model-file.js';
 import { describeSkipped } from '../model/samples.js';
+import { writeHtmlWithCharts } from '../report/charts/chart.js';
 import { pickTimelineTrials, reportHtml } from '../report/html.js';
 import { predictedCells, predictedHtml, predictedTable } from '../report/predicted.js';
 import { parseGoal, parseMaxDowntimeMs } from '../config/goal.js';
@@ -41,7 +42,7 @@ export async function reportCommand(dirs: readonly string[], opts: { compare?: s
     const other = folderRows(opts.compare);
     const c = compare({ label: basename(resolve(dir)), rows }, { label: basename(resolve(opts.compare)), rows: other });
     const out = join(dir, `compare-${c.b.label}.html`);
-    writeFileSync(out, compareHtml(c));
+    await writeHtmlWithCharts(out, compareHtml(c));
     say(compareTable(c));
     say(`\n${out}`);
     return 0;
@@ -56,7 +57,7 @@ export async function reportCommand(dirs: readonly string[], opts: { compare?: s
   const failed = rows.filter((r) => r.status === 'failed').length;
   const timedOut = rows.filter((r) => r.status === 'timeout').length;
   const predicted = model && predictedCells(rows, model);
-  writeFileSync(
+  await writeHtmlWithCharts(
     join(dir, 'report.html'),
     reportHtml({
       title: `migbench report: ${sweep}`,

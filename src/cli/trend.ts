@@ -1,14 +1,15 @@
 // `migbench trend DIR… [--out FILE.html] [--fail-on-regression]`: each cell's metrics across sweeps in time order,
 // the newest sweep tested against the ones before it; a table on stdout and trend.html.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { errorMessage, EXIT, InputError } from '../errors.js';
 import { groupBy } from '../results/cells.js';
 import { folderRows } from '../results/read-trials.js';
 import { metaPath, readMeta } from '../results/sweep-meta.js';
+import { writeHtmlWithCharts } from '../report/charts/chart.js';
 import { trendHtml, trends, trendTable, type TrendSweep } from '../report/trend.js';
 
-export function trendCommand(dirs: readonly string[], opts: { out?: string; failOnRegression?: boolean; quiet?: boolean }): number {
+export async function trendCommand(dirs: readonly string[], opts: { out?: string; failOnRegression?: boolean; quiet?: boolean }): Promise<number> {
   const folders = dirs.map((dir): TrendSweep => {
     const rows = folderRows(dir);
     const meta = existsSync(metaPath(dir)) ? readMeta(dir) : undefined;
@@ -24,7 +25,7 @@ export function trendCommand(dirs: readonly string[], opts: { out?: string; fail
   const lines = trends(sweeps);
   const out = resolve(opts.out ?? 'trend.html');
   try {
-    writeFileSync(out, trendHtml(`migbench trend: ${sweeps.length} sweeps`, lines));
+    await writeHtmlWithCharts(out, trendHtml(`migbench trend: ${sweeps.length} sweeps`, lines));
   } catch (err) {
     throw new InputError(`cannot write ${out}: ${errorMessage(err)}`, 'give --out a file in a folder that exists and is writable');
   }

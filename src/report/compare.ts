@@ -2,8 +2,8 @@
 import { cellName } from '../plan/cell.js';
 import type { TrialRow } from '../results/read-trials.js';
 import { downtimeOf, num } from '../results/read-trials.js';
-import { barChart } from './svg/bars.js';
-import { esc } from './svg/svg.js';
+import { barChart } from './charts/bars.js';
+import { esc } from './charts/chart.js';
 import { describe, welch } from './stats.js';
 import { summarize, type SummaryCell } from './summary.js';
 import { formatTable } from './table.js';
@@ -64,7 +64,7 @@ export function compareHtml(c: Comparison): string {
       id: `compare-${i}`,
       title: `${m}: ${a.label} vs ${b.label}`,
       caption: 'Mean over completed trials with its 95 % confidence interval; one group per cell, one bar per sweep.',
-      yLabel: unit,
+      valueLabel: unit,
       series: [a.label, b.label],
       groups: keys.map((k) => ({
         name: k,

@@ -1,7 +1,7 @@
 // report.html beside libvirt's figures: where the wall time went (the six phases stacked), the measured total
 // against the link's floor, what each QEMU spent in CPU, and post-copy's stall as QEMU, the guest and a client saw it. A chart is left out when no trial has its data.
 import { cellName } from '../plan/cell.js';
-import { barChart } from './svg/bars.js';
+import { barChart } from './charts/bars.js';
 import type { SummaryCell } from './summary.js';
 
 const PHASES = [
@@ -22,7 +22,7 @@ function meanBars(id: string, title: string, caption: string, cells: readonly Su
     id,
     title,
     caption,
-    yLabel: 'ms',
+    valueLabel: 'ms',
     series: metrics.map(([, label]) => label),
     stacked,
     groups: cells.map((c) => ({ name: cellName(c, ' · '), bars: metrics.map(([metric, label]) => ({ series: label, value: mean(c, metric) })) })),

@@ -5,10 +5,10 @@
 import { num, type TrialRow } from '../results/read-trials.js';
 import type { RawTrial } from '../results/read-raw.js';
 import { costSection } from './cost.js';
-import { barChart, type BarGroup } from './svg/bars.js';
-import { scatterChart } from './svg/scatter.js';
-import { esc } from './svg/svg.js';
-import { timelineChart, type Series } from './svg/timeline.js';
+import { barChart, type BarGroup } from './charts/bars.js';
+import { scatterChart } from './charts/scatter.js';
+import { esc } from './charts/chart.js';
+import { timelineChart, type Series } from './charts/timeline.js';
 import { cellName, groupName } from '../plan/cell.js';
 import type { SummaryCell } from './summary.js';
 import { DOWNTIME, FEW_TRIALS_NOTE, FROM_EVENTS_NOTE } from './downtime.js';
@@ -68,8 +68,8 @@ function metricBars(id: string, title: string, metric: string, scale: number, un
   return barChart({
     id,
     title,
-    caption: `Mean over completed trials with its 95 % confidence interval (Student t), never drawn below 0; a dashed whisker rests on fewer than 3 trials and means little. Groups: load, delay${cells.some((c) => c.knobs) ? ', knobs' : ''}; bars: strategies. Trials that failed or timed out are not in the means (hover a bar for its counts).${metric === DOWNTIME && cells.some((c) => c.downtimeFromEvents > 0) ? " Hatched: downtime from libvirt's events (event_downtime_ms) for trials where QEMU reported none." : ''}`,
-    yLabel: unit,
+    caption: `Mean over completed trials with its 95 % confidence interval (Student t), never drawn below 0; a dashed whisker rests on fewer than 3 trials and means little. Groups: load, delay${cells.some((c) => c.knobs) ? ', knobs' : ''}; bars: strategies. Trials that failed or timed out are not in the means (the summary table counts them).${metric === DOWNTIME && cells.some((c) => c.downtimeFromEvents > 0) ? " Hatched: downtime from libvirt's events (event_downtime_ms) for trials where QEMU reported none." : ''}`,
+    valueLabel: unit,
     series: strategies,
     groups: [...groups.values()],
   });
@@ -142,6 +142,7 @@ export function reportHtml(r: ReportInput): string {
     caption: 'Each point a completed trial. Switch-over: from the start of the job until the guest ran on the destination (its first Resumed event there). Pre-copy points sit on the diagonal; post-copy moves the switch early and pays with a page-pull phase.',
     xLabel: 'total time (ms)',
     yLabel: 'switch-over (ms)',
+    diagonal: 'switch-over = total',
     series: strategies,
     points: r.rows
       .filter((x) => x.status === 'completed' && num(x, 'switchover_ms') !== undefined && num(x, 'total_time_ms') !== undefined)
@@ -153,7 +154,7 @@ export function reportHtml(r: ReportInput): string {
     id: 'bytes-vs-ram',
     title: 'Bytes transferred against RAM: sent in full, and zero pages',
     caption: 'Per cell and strategy, means over completed trials: bytes of pages sent in full (normal data), and the RAM that crossed only as constant-page markers (zero pages). Their sum is larger than RAM when re-dirtied pages were sent again; the line is the guest RAM.',
-    yLabel: 'MiB',
+    valueLabel: 'MiB',
     series: ['sent in full', 'zero pages (markers only)'],
     stacked: true,
     reference: ram ? { value: ram / MiB, label: 'guest RAM' } : undefined,

@@ -8,7 +8,7 @@ import type { ModelFile } from '../model/model-file.js';
 import { idleNonZeroBytes, samplesOf } from '../model/samples.js';
 import { cellKeyOf, groupBy } from '../results/cells.js';
 import type { TrialRow } from '../results/read-trials.js';
-import { esc } from './svg/svg.js';
+import { esc } from './charts/chart.js';
 import { formatTable } from './table.js';
 
 export interface PredictedCell {

@@ -8,8 +8,8 @@ import { DOWNTIME, metricValue } from './downtime.js';
 import { describe, welch, type Described, type Difference } from './stats.js';
 import { floorOf } from './summary.js';
 import { CSS } from './html.js';
-import { esc } from './svg/svg.js';
-import { trendChart } from './svg/trend.js';
+import { esc } from './charts/chart.js';
+import { trendChart } from './charts/trend.js';
 import { formatTable } from './table.js';
 
 export interface TrendSweep {

@@ -1,5 +1,5 @@
 // JUnit XML for CI systems: one test case per cell; a cell fails when a trial failed or an SLA rule broke.
-import { esc } from '../report/svg/svg.js';
+import { esc } from '../report/charts/chart.js';
 import { cellName } from '../plan/cell.js';
 import { groupCells } from '../results/cells.js';
 import type { TrialRow } from '../results/read-trials.js';

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
+import { renderCharts } from '../../src/report/charts/chart.js';
 import { reportHtml } from '../../src/report/html.js';
 import { describe } from '../../src/report/stats.js';
 import { summarize, summaryCsv, summaryTable } from '../../src/report/summary.js';
@@ -39,14 +40,14 @@ test('intervals stop at 0; two trials are flagged as meaning little', () => {
   assert.match(table, /† fewer than 3 trials: the interval means little$/m);
 });
 
-test('report.html: the substitute bar is hatched and footnoted, a thin interval dashed, nothing drawn below 0', () => {
+test('report.html: the substitute bar is hatched and footnoted, a thin interval dashed, nothing drawn below 0', async () => {
   const cells = summarize(ROWS);
-  const html = reportHtml({ title: 't', meta: [], rows: ROWS, cells, raw: new Map(), timelineTrials: [] });
+  const { html } = await renderCharts(reportHtml({ title: 't', meta: [], rows: ROWS, cells, raw: new Map(), timelineTrials: [] }));
   assert.match(html, /<pattern id="downtime-hatch"/);
   assert.equal((html.match(/fill="url\(#downtime-hatch\)"/g) ?? []).length, 1, 'one hatched bar: post-copy downtime');
   assert.match(html, /Hatched: downtime from libvirt's events/);
   assert.match(html, /<td>6\*/);
-  assert.match(html, /stroke-dasharray="2 2"/);
+  assert.match(html, /stroke-dasharray="2,2"/, 'a dashed whisker');
   assert.doesNotMatch(html, /\[-\d/, 'no interval printed below 0');
 });
 

@@ -32,3 +32,9 @@ test('two noisy trials each separate nothing, and it says so', () => {
   assert.deepEqual(findings(rows), []);
   assert.match(findingsText([]), /none the data separates/);
 });
+
+test('a small difference in bytes that the test separates is said as a percentage, not as 1.0×', () => {
+  const b = (strategy: string, mib: number) => row(strategy, { downtime_ms: 10, total_time_ms: 1000, data_processed_bytes: mib * MiB });
+  const fs = findings([b('precopy', 82), b('precopy', 82.1), b('precopy', 81.9), b('postcopy', 80.9), b('postcopy', 81), b('postcopy', 80.8)]);
+  assert.match(fs.find((f) => f.chart === 'bytes')!.text, /^precopy sent 1\.4 % more bytes than postcopy \(82 against 81 MiB, p = /);
+});

@@ -2,10 +2,11 @@
 // published example, recommend's verdicts, and report.html being self-contained with every chart drawn.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, welch } from '../../src/report/stats.js';
+import { renderCharts } from '../../src/report/charts/chart.js';
 import { costSection } from '../../src/report/cost.js';
 import { recommend } from '../../src/report/recommend.js';
 import { summarize } from '../../src/report/summary.js';
@@ -77,7 +78,11 @@ test('report.html is one self-contained file: every chart is an SVG with data, n
     writeFileSync(join(dir, 'trials.csv'), syntheticCsv(48, 3));
     assert.equal((await migbench(['report', dir, '--quiet'])).code, 0);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
-    assert.doesNotMatch(html, /<script|<link|\bsrc=|url\(/i, 'no scripts, stylesheets or fetched resources');
+    assert.doesNotMatch(html, /<script|<link|\bsrc=|url\((?!#)/i, 'no scripts, stylesheets or fetched resources');
+    // each chart's Vega-Lite spec beside the report, one per figure
+    const specs = readdirSync(join(dir, 'charts')).filter((f) => f.endsWith('.vl.json'));
+    assert.equal(specs.length, (html.match(/<figure class="chart"/g) ?? []).length - (html.match(/class="no-data"/g) ?? []).length);
+    assert.match(JSON.parse(readFileSync(join(dir, 'charts', 'downtime.vl.json'), 'utf8')).$schema, /vega-lite\/v6/);
     const charts = [...html.matchAll(/<svg[\s\S]*?<\/svg>/g)].map((m) => m[0]);
     const drawn = charts.filter((c) => !/class="no-data"/.test(c));
     assert.ok(drawn.length >= 6, `${drawn.length} charts with data`);
@@ -93,19 +98,20 @@ test('report.html is one self-contained file: every chart is an SVG with data, n
   }
 });
 
-test('report: the time breakdown, the link floor and the CPU charts where trials measured them, left out where not', () => {
+test('report: the time breakdown, the link floor and the CPU charts where trials measured them, left out where not', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'migbench-report-'));
   try {
     writeFileSync(join(dir, 'trials.csv'), syntheticCsv(16, 5));
     const rows = readTrials(join(dir, 'trials.csv'));
     assert.equal(costSection(summarize(rows.map((r) => ({ ...r, phase_precopy_ms: '', bound_total_ms: '', src_qemu_cpu_ms: '', dst_qemu_cpu_ms: '' })))), '', 'nothing measured: no section');
     const phases = { phase_prepare_ms: '400', phase_setup_ms: '2', phase_precopy_ms: '600', phase_stop_copy_ms: '200', phase_postcopy_ms: '0', phase_finish_ms: '1500', wall_time_ms: '2702' };
-    const html = costSection(summarize(rows.map((r) => ({ ...r, ...phases, bound_total_ms: '300', src_qemu_cpu_ms: '800', dst_qemu_cpu_ms: '1500' }))));
+    const { html } = await renderCharts(costSection(summarize(rows.map((r) => ({ ...r, ...phases, bound_total_ms: '300', src_qemu_cpu_ms: '800', dst_qemu_cpu_ms: '1500' })))));
     for (const id of ['phases', 'total-vs-bound', 'qemu-cpu']) assert.match(html, new RegExp(`data-chart="${id}"`));
     assert.doesNotMatch(html, /no-data/);
     // six stacked segments per bar in the breakdown
     const breakdown = html.slice(html.indexOf('data-chart="phases"'), html.indexOf('data-chart="total-vs-bound"'));
-    assert.ok((breakdown.match(/<rect/g) ?? []).length >= 5 * summarize(rows).length, 'the phases are drawn as segments');
+    const bars = /<g class="mark-rect role-mark[^"]*"[^>]*>([\s\S]*?)<\/g>/.exec(breakdown)?.[1] ?? '';
+    assert.equal((bars.match(/<path/g) ?? []).length, 6 * summarize(rows).filter((c) => c.completed > 0).length, 'six segments in the bar of each cell that completed a trial');
     const noLink = costSection(summarize(rows.map((r) => ({ ...r, ...phases, bound_total_ms: '' }))));
     assert.doesNotMatch(noLink, /total-vs-bound/, 'no link measured: no floor chart');
     assert.doesNotMatch(html, /postcopy-stall/, 'no blocktime measured: no stall chart');
