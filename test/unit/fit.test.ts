@@ -3,7 +3,7 @@
 // without what the model needs are refused with the reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -75,9 +75,18 @@ test('the fit finds constants that predict the trials again (within 5 % on every
   assert.equal(noMultifd.constants.multifdGain, DEFAULT_CONSTANTS.multifdGain);
 });
 
-test('fit refuses a folder without idle trials, and one whose trials lack the inputs, naming what to turn on', () => {
+test('fit refuses a folder without idle trials, and one whose trials lack the inputs, naming what to turn on', (t) => {
+  const made: string[] = [];
+  t.after(() => {
+    for (const d of made) rmSync(d, { recursive: true, force: true });
+  });
+  const temp = (prefix: string) => {
+    const d = mkdtempSync(join(tmpdir(), prefix));
+    made.push(d);
+    return d;
+  };
   const dir = (rs: Record<string, string>[]) => {
-    const d = mkdtempSync(join(tmpdir(), 'migbench-fit-'));
+    const d = temp('migbench-fit-');
     writeFileSync(join(d, 'trials.csv'), stringify(rs, { header: true, columns: Object.keys(rs[0]!) }));
     return d;
   };
@@ -95,7 +104,7 @@ test('fit refuses a folder without idle trials, and one whose trials lack the in
   const table = predictedTable(cells);
   assert.doesNotMatch(table, /NaN|Infinity/);
   assert.match(table, /^precopy · w96-40 10ms +1\/1 +\d+ \/ \d+ \([+-]\d+ %\)/m);
-  const file = join(mkdtempSync(join(tmpdir(), 'migbench-model-')), 'model.json');
+  const file = join(temp('migbench-model-'), 'model.json');
   writeFileSync(file, JSON.stringify(good.model));
   assert.deepEqual(readModelFile(file).constants, good.model.constants);
   writeFileSync(file, JSON.stringify({ ...good.model, constants: { ...good.model.constants, setupMs: 'x' } }));
