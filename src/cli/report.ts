@@ -42,7 +42,7 @@ export async function reportCommand(dirs: readonly string[], opts: { compare?: s
     const other = folderRows(opts.compare);
     const c = compare({ label: basename(resolve(dir)), rows }, { label: basename(resolve(opts.compare)), rows: other });
     const out = join(dir, `compare-${c.b.label}.html`);
-    await writeHtmlWithCharts(out, compareHtml(c));
+    chartWarnings(await writeHtmlWithCharts(out, compareHtml(c)), opts.quiet);
     say(compareTable(c));
     say(`\n${out}`);
     return 0;
@@ -57,7 +57,7 @@ export async function reportCommand(dirs: readonly string[], opts: { compare?: s
   const failed = rows.filter((r) => r.status === 'failed').length;
   const timedOut = rows.filter((r) => r.status === 'timeout').length;
   const predicted = model && predictedCells(rows, model);
-  await writeHtmlWithCharts(
+  const warnings = await writeHtmlWithCharts(
     join(dir, 'report.html'),
     reportHtml({
       title: `migbench report: ${sweep}`,
@@ -69,6 +69,7 @@ export async function reportCommand(dirs: readonly string[], opts: { compare?: s
       ...(predicted ? { predicted: predictedHtml(predicted.cells, opts.model!) } : {}),
     }),
   );
+  chartWarnings(warnings, opts.quiet);
   say(summaryTable(cells));
   say(`\n${findingsText(findings(rows))}`);
   if (predicted) {
@@ -77,6 +78,12 @@ export async function reportCommand(dirs: readonly string[], opts: { compare?: s
   }
   say(`\nmean ±half of the 95 % confidence interval, over completed trials; ${join(dir, 'summary.csv')}, ${join(dir, 'report.html')}`);
   return 0;
+}
+
+/** What vega said of a chart: a defect of migbench's, printed so that it is seen and reported. */
+export function chartWarnings(warnings: readonly string[], quiet: boolean | undefined): void {
+  if (quiet) return;
+  for (const w of warnings) process.stderr.write(`migbench: chart warning (please report it): ${w}\n`);
 }
 
 /** Raw data of the timeline trials: each from the folder whose trials.csv holds its row (by sweep id). */

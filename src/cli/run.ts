@@ -18,7 +18,7 @@ import { checkSla, describeViolation, parseSla, type SlaRule } from '../sla/sla.
 import { openSession, type Session } from '../sweep/session.js';
 import { sessionDriver } from '../sweep/session-driver.js';
 import { runSweep, type SweepSummary } from '../sweep/sweep.js';
-import { createProgress, type ProgressStream } from '../progress/progress.js';
+import { createProgress, type ProgressStream, type SweepProgress } from '../progress/progress.js';
 import { resolveHostsFile } from './hosts-file.js';
 import { stopOnSignals, type SignalStop } from './signals.js';
 import { keepRunningWithoutTerminal, terminalGone } from './terminal.js';
@@ -114,7 +114,7 @@ export async function runCommand(experimentArg: string | undefined, opts: RunOpt
       say(`sweep ${t.sweepId}: ${trials.length} trials${shard ? ` (shard ${shard})` : ''}${skip.size ? ` (${skip.size} already recorded, resuming)` : ''}, ${where}${delay}`);
       say(`results: ${t.outDir}`);
       const progress = createProgress({
-        stream: liveStderr(),
+        stream: liveStderr(process.stderr.write.bind(process.stderr)),
         quiet: opts.quiet === true || terminalGone(),
         total: trials.length,
         done: skip.size,
@@ -122,6 +122,7 @@ export async function runCommand(experimentArg: string | undefined, opts: RunOpt
         settleMs: experiment.settle_s * 1000,
       });
       const base = { sweepId: t.sweepId, experiment, log, signal: controller.signal, progress };
+      const restoreStderr = stderrAbove(progress);
       try {
         summary = await runSweep(
           sessions.map((x) => sessionDriver(x, base)),
@@ -129,6 +130,7 @@ export async function runCommand(experimentArg: string | undefined, opts: RunOpt
         );
       } finally {
         progress.stop();
+        restoreStderr();
       }
     } finally {
       await Promise.all(sessions.map((x) => x.close()));
@@ -205,11 +207,11 @@ async function openSessions(pairs: readonly Hosts[], open: (h: Hosts) => Promise
 }
 
 /**
- * stderr for the progress, silent once the terminal is gone (a sweep goes on without it). A terminal of size 0
- * (a pseudo-terminal nobody sized, as `script` or `ssh -t` from a pipe give) counts as 80 × 24: log-update would
- * draw nothing in 0 rows.
+ * stderr for the progress (`write`: stderr's own, before stderrAbove), silent once the terminal is gone (a sweep goes
+ * on without it). A terminal of size 0 (a pseudo-terminal nobody sized, as `script` or `ssh -t` from a pipe give)
+ * counts as 80 × 24: log-update would draw nothing in 0 rows.
  */
-function liveStderr(): ProgressStream {
+function liveStderr(write: (text: string) => boolean): ProgressStream {
   const e = process.stderr;
   return {
     isTTY: e.isTTY,
@@ -219,7 +221,27 @@ function liveStderr(): ProgressStream {
     get rows() {
       return e.rows || undefined;
     },
-    write: (text) => terminalGone() || e.write(text),
+    write: (text) => terminalGone() || write(text),
+  };
+}
+
+/**
+ * While the live lines are drawn on a terminal, whatever else writes to stderr — a warning of the log, a signal's
+ * message — prints above them instead of being erased by the next redraw. Returns the undo.
+ */
+function stderrAbove(progress: SweepProgress): () => void {
+  const e = process.stderr;
+  if (!e.isTTY) return () => {};
+  const original = e.write;
+  e.write = ((...args: Parameters<typeof original>) => {
+    let ok = true;
+    progress.print(() => {
+      ok = original.apply(e, args);
+    });
+    return ok;
+  }) as typeof original;
+  return () => {
+    e.write = original;
   };
 }
 

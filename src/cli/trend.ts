@@ -7,10 +7,12 @@ import { groupBy } from '../results/cells.js';
 import { folderRows } from '../results/read-trials.js';
 import { metaPath, readMeta } from '../results/sweep-meta.js';
 import { writeHtmlWithCharts } from '../report/charts/chart.js';
+import { chartWarnings } from './report.js';
 import { trendHtml, trends, trendTable, type TrendSweep } from '../report/trend.js';
 
 export async function trendCommand(dirs: readonly string[], opts: { out?: string; failOnRegression?: boolean; quiet?: boolean }): Promise<number> {
-  const folders = dirs.map((dir): TrendSweep => {
+  // a folder named twice (overlapping globs) counts once
+  const folders = [...new Set(dirs.map((d) => resolve(d)))].map((dir): TrendSweep => {
     const rows = folderRows(dir);
     const meta = existsSync(metaPath(dir)) ? readMeta(dir) : undefined;
     // an imported or merged folder has no sweep.json: its rows name the sweep and when its trials started
@@ -21,17 +23,21 @@ export async function trendCommand(dirs: readonly string[], opts: { out?: string
   });
   // the shards of one sweep are one point of the trend
   const sweeps = [...groupBy(folders, (f) => f.sweepId).values()].map((g) => ({ sweepId: g[0]!.sweepId, startedAt: Math.min(...g.map((f) => f.startedAt)), rows: g.flatMap((f) => f.rows) }));
-  if (sweeps.length < 2) throw new InputError(`trend needs two sweeps or more; ${dirs.length === 1 ? 'one folder was' : 'these folders are one sweep'} given`, 'give every results folder of the series, e.g. migbench trend results/nightly-*');
+  if (sweeps.length < 2) throw new InputError(`trend needs two sweeps or more; ${folders.length === 1 ? 'one folder was' : 'these folders are one sweep'} given`, 'give every results folder of the series, e.g. migbench trend results/nightly-*');
   const lines = trends(sweeps);
   const out = resolve(opts.out ?? 'trend.html');
+  let warnings: string[];
   try {
-    await writeHtmlWithCharts(out, trendHtml(`migbench trend: ${sweeps.length} sweeps`, lines));
+    warnings = await writeHtmlWithCharts(out, trendHtml(`migbench trend: ${sweeps.length} sweeps`, sweeps.length, lines));
   } catch (err) {
+    // a file system's refusal is the user's to fix; anything else is migbench's
+    if (typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
     throw new InputError(`cannot write ${out}: ${errorMessage(err)}`, 'give --out a file in a folder that exists and is writable');
   }
+  chartWarnings(warnings, opts.quiet);
   const regressions = lines.filter((l) => l.verdict === 'regression');
   if (!opts.quiet) {
-    process.stdout.write(`${trendTable(lines)}\n\n${regressions.length ? `${regressions.length} regression(s) in the newest sweep` : 'no regression in the newest sweep'} (Welch, p < 0.05 after Holm's correction, against the ${sweeps.length - 1} before it); chart: ${out}\n`);
+    process.stdout.write(`${trendTable(lines)}\n\n${regressions.length ? `${regressions.length} regression(s) in the newest sweep` : 'no regression in the newest sweep'} (against the ${sweeps.length - 1} before it: p < 0.05 after Holm's correction, a change of 5 % or more); chart: ${out}\n`);
   }
   return opts.failOnRegression && regressions.length > 0 ? EXIT.sla : EXIT.ok;
 }

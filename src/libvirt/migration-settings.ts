@@ -46,6 +46,12 @@ export function parseMigrationSettings(capsOut: string, paramsOut: string): Migr
 /** Statuses of a migration still under way: libvirt resets capabilities and TLS once the job is over. */
 const UNDER_WAY = new Set(['setup', 'wait-unplug', 'active', 'pre-switchover', 'device', 'postcopy-active', 'postcopy-device', 'postcopy-paused', 'postcopy-recover-setup', 'postcopy-recover']);
 
+/** Whether an answer of query-migrate says a migration is under way. */
+export function underWay(answer: string): boolean {
+  const status = (returned(answer) as { status?: unknown } | undefined)?.status;
+  return typeof status === 'string' && UNDER_WAY.has(status);
+}
+
 /** The QMP commands of one read, in order: the settings between two answers of query-migrate. */
 export const SETTINGS_READ = ['query-migrate', 'query-migrate-capabilities', 'query-migrate-parameters', 'query-migrate'] as const;
 
@@ -56,10 +62,6 @@ export const SETTINGS_READ = ['query-migrate', 'query-migrate-capabilities', 'qu
  */
 export function settingsFromRead(answers: readonly string[]): MigrationSettings | undefined {
   if (answers.length !== SETTINGS_READ.length) return undefined;
-  const underWay = (out: string) => {
-    const status = (returned(out) as { status?: unknown } | undefined)?.status;
-    return typeof status === 'string' && UNDER_WAY.has(status);
-  };
   const [before, caps, params, after] = answers as [string, string, string, string];
   return underWay(before) && underWay(after) ? parseMigrationSettings(caps, params) : undefined;
 }

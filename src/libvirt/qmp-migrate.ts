@@ -2,7 +2,7 @@
 // a second in a virsh of its own (a slow monitor never delays the job samples), and what they say once it is over.
 import { shellQuote } from '../remote/quote.js';
 import type { LibvirtHost } from './libvirt-host.js';
-import { SETTINGS_READ, settingsFromRead, type MigrationSettings } from './migration-settings.js';
+import { SETTINGS_READ, settingsFromRead, underWay, type MigrationSettings } from './migration-settings.js';
 import { startVirshPoller } from './virsh-poller.js';
 
 export interface QmpMigrateSample {
@@ -58,10 +58,57 @@ export interface QmpSampler {
   settingsTrace(): string[];
 }
 
-/** Rounds that also read the settings before they are given up on (a read adds three answers to a round). */
+/** Rounds under way that also read the settings before they are given up on (a read adds three answers). */
 const SETTINGS_ROUNDS = 100;
 /** Rounds into post-copy that may still read the settings. */
 const POSTCOPY_READS = 3;
+
+/** What the sampler asks in each round, and what a round's answers say: the virsh left out, for the tests. */
+export interface QmpRounds {
+  /** The next round's commands: query-migrate, or the settings read (SETTINGS_READ) until the settings are known. */
+  commands(): string[];
+  /** A round's output lines: its query-migrate sample (the round's last), and whether sampling can stop. */
+  take(lines: readonly string[], at: number): { sample: QmpMigrateSample | undefined; stop: boolean };
+  settings(): MigrationSettings | undefined;
+  trace(): string[];
+}
+
+export function qmpRounds(domain: string): QmpRounds {
+  let settings: MigrationSettings | undefined;
+  let rounds = 0;
+  let postcopyRounds = 0;
+  let asked: 'read' | 'sample' = 'sample';
+  const trace: string[] = [];
+  const monitor = (execute: string) => `qemu-monitor-command --domain=${shellQuote(domain)} ${shellQuote(JSON.stringify({ execute }))}`;
+  const reading = () => settings === undefined && rounds < SETTINGS_ROUNDS;
+  return {
+    commands() {
+      asked = reading() ? 'read' : 'sample';
+      return asked === 'read' ? SETTINGS_READ.map(monitor) : [monitor('query-migrate')];
+    },
+    take(lines, at) {
+      const answers = lines.map((l) => l.trim()).filter((l) => l.startsWith('{'));
+      if (asked === 'read' && settings === undefined) {
+        const whole = answers.length === SETTINGS_READ.length;
+        settings = whole ? settingsFromRead(answers) : undefined;
+        // the rounds before libvirt starts QEMU's migration (`none`, or the last incoming one's `completed`) spend none
+        // of the budget; a round an answer is missing from does
+        if (!whole || underWay(answers[0]!) || underWay(answers[3]!)) {
+          const statuses = whole ? `${statusOf(answers[0]!)}/${statusOf(answers[3]!)}` : `${answers.length} answers`;
+          rounds++;
+          if (trace.length < 20) trace.push(statuses);
+        }
+      }
+      const sample = parseQueryMigrate(answers.at(-1) ?? '', at);
+      // the settings first (a few rounds at most): an immediate post-copy can pass from `none` to
+      // `postcopy-active` within one read
+      const stop = sample?.status === 'postcopy-active' && sample.transferred !== undefined && (!reading() || ++postcopyRounds > POSTCOPY_READS);
+      return { sample, stop };
+    },
+    settings: () => settings,
+    trace: () => trace,
+  };
+}
 
 /**
  * Asks until stopped, or until the first post-copy answer once the settings are read: its pre-copy and downtime
@@ -72,42 +119,20 @@ const POSTCOPY_READS = 3;
 export function startQmpSampler(host: LibvirtHost, domain: string, hz: number): QmpSampler {
   const samples: QmpMigrateSample[] = [];
   let stopped: Promise<void> | undefined;
-  let settings: MigrationSettings | undefined;
-  let rounds = 0;
-  const trace: string[] = [];
-  let postcopyRounds = 0;
-  const monitor = (execute: string) => `qemu-monitor-command --domain=${shellQuote(domain)} ${shellQuote(JSON.stringify({ execute }))}`;
-  const reading = () => settings === undefined && rounds < SETTINGS_ROUNDS;
-  const poller = startVirshPoller(
-    host,
-    () => {
-      if (!reading()) return [monitor('query-migrate')];
-      rounds++;
-      return SETTINGS_READ.map(monitor);
-    },
-    hz,
-    (lines) => {
-      const answers = lines.map((l) => l.trim()).filter((l) => l.startsWith('{'));
-      if (answers.length === SETTINGS_READ.length && settings === undefined) {
-        settings = settingsFromRead(answers);
-        if (trace.length < 20) trace.push(`${statusOf(answers[0]!)}/${statusOf(answers[3]!)}`);
-      } else if (reading() && trace.length < 20) trace.push(`${answers.length} answers`);
-      // the round's last answer to query-migrate
-      const q = parseQueryMigrate(answers.at(-1) ?? '', Date.now());
-      if (q) samples.push(q);
-      // the settings first (a few rounds at most): an immediate post-copy can pass from `none` to `postcopy-active`
-      // within one read
-      if (q?.status === 'postcopy-active' && q.transferred !== undefined && (!reading() || ++postcopyRounds > POSTCOPY_READS)) stopped ??= poller.stop();
-    },
-  );
+  const rounds = qmpRounds(domain);
+  const poller = startVirshPoller(host, () => rounds.commands(), hz, (lines) => {
+    const { sample, stop } = rounds.take(lines, Date.now());
+    if (sample) samples.push(sample);
+    if (stop) stopped ??= poller.stop();
+  });
   return {
     async stop() {
       stopped ??= poller.stop();
       await stopped;
       return samples;
     },
-    settings: () => settings,
-    settingsTrace: () => trace,
+    settings: () => rounds.settings(),
+    settingsTrace: () => rounds.trace(),
   };
 }
 

@@ -11,6 +11,8 @@ export interface SweepProgress {
   phase(pair: string, update: PhaseUpdate): void;
   /** `last`: the sweep has nothing more for this pair. */
   trialEnded(pair: string, last: boolean): void;
+  /** The pair's worker stopped (its last trial, an error, an interruption): its line goes. */
+  pairDone(pair: string): void;
   /** A line that stays (stdout), written above the live lines. */
   print(write: () => void): void;
   stop(): void;
@@ -40,20 +42,23 @@ const REDRAW_MS = 250;
 const PLAIN_JOB_MS = 10_000;
 
 export function createProgress(o: ProgressOptions): SweepProgress {
-  if (o.quiet) return { trialStarted() {}, phase() {}, trialEnded() {}, print: (w) => w(), stop() {} };
+  if (o.quiet) return { trialStarted() {}, phase() {}, trialEnded() {}, pairDone() {}, print: (w) => w(), stop() {} };
   const now = o.now ?? Date.now;
   const state: SweepState = { done: o.done, total: o.total, trialMs: [], pairs: o.pairs };
   const running = new Map<string, Running>();
   const lastJobLine = new Map<string, number>();
   const withPair = o.pairs > 1;
   const tty = o.stream.isTTY === true;
-  const live = tty ? createLogUpdate(o.stream as NodeJS.WriteStream) : undefined;
+  // showCursor: log-update would hide the cursor through process.stderr itself, past this stream
+  const live = tty ? createLogUpdate(o.stream as NodeJS.WriteStream, { showCursor: true }) : undefined;
   const render = () => {
     if (!live) return;
+    if (running.size === 0) return live.clear();
     const t = now();
     const lines = [...running.values()].map((r) => runningLine(r, t, withPair));
     live(withPair ? [sweepHead(state), ...lines].join('\n') : `${sweepHead(state)} ${lines[0] ?? ''}`);
   };
+  let printing = false;
   const timer = live ? setInterval(render, REDRAW_MS) : undefined;
   timer?.unref();
   const plain = (r: Running, detail: string) => {
@@ -98,9 +103,19 @@ export function createProgress(o: ProgressOptions): SweepProgress {
       if (live) render();
       else plain(settling, '');
     },
+    pairDone(pair) {
+      if (running.delete(pair)) render();
+    },
     print(write) {
-      live?.clear();
-      write();
+      // a write that comes from inside a redraw (nothing of ours does; a patched stderr might) goes straight out
+      if (printing) return write();
+      printing = true;
+      try {
+        live?.clear();
+        write();
+      } finally {
+        printing = false;
+      }
       render();
     },
     stop() {

@@ -60,3 +60,17 @@ export function welch(a: readonly number[], b: readonly number[]): Difference | 
   const half = tQuantile(0.975, df) * se;
   return { diff, ci95: [diff - half, diff + half], p: 2 * (1 - tCdf(Math.abs(t), df)) };
 }
+
+/**
+ * Whether a new value departs from earlier ones: its distance from their mean against the Student t prediction
+ * interval of one more value (k − 1 degrees of freedom). Undefined with fewer than two earlier values.
+ */
+export function departure(earlier: readonly number[], value: number): Difference | undefined {
+  if (earlier.length < 2) return undefined;
+  const diff = value - mean([...earlier]);
+  const se = sampleStandardDeviation([...earlier]) * Math.sqrt(1 + 1 / earlier.length);
+  if (se === 0) return { diff, ci95: [diff, diff], p: diff === 0 ? 1 : 0 };
+  const df = earlier.length - 1;
+  const half = tQuantile(0.975, df) * se;
+  return { diff, ci95: [diff - half, diff + half], p: 2 * (1 - tCdf(Math.abs(diff / se), df)) };
+}

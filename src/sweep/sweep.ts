@@ -89,6 +89,8 @@ export async function runSweep(drivers: readonly TrialDriver[], opts: SweepOptio
     } catch (err) {
       stop = true; // the other pairs finish their running trial, then stop
       throw err;
+    } finally {
+      opts.progress?.pairDone(driver.pair);
     }
   };
 

@@ -41,7 +41,9 @@ describe('live progress of a real sweep', { skip }, () => {
     assert.ok(running.some((l) => /^\[1\/2 50%, ETA \d+\.\ds\] precopy w50 30ms a-to-b #2 · /.test(l)), 'the second trial has an ETA from the first');
     // the finished trials stay, and the table comes after the last frame was cleared
     assert.ok(p.some((l) => l.startsWith('[1/2] precopy w50 30ms')) && p.some((l) => l.startsWith('[2/2] precopy w50 30ms')), out);
-    assert.ok(!pieces(out.slice(out.lastIndexOf('[2/2] precopy'))).some((l) => l.includes(' · migrating ')), 'no frame after the last trial');
+    // nothing is drawn once the last trial is done: between its line and the table, no frame (not even the sweep's head)
+    const end = out.slice(out.lastIndexOf('[2/2] precopy'), out.indexOf('strategy  load'));
+    assert.ok(end.length > 0 && !pieces(end).some((l) => l.includes(' · ') || l.startsWith('[2/2 100%')), JSON.stringify(end));
   });
 
   test('through a pipe: a plain line per phase on stderr, no escape codes; --quiet: nothing', async () => {

@@ -30,9 +30,14 @@ function drive(s: ProgressStream, quiet = false): { printed: string[] } {
   p.phase('a<->b', { phase: 'reading statistics' });
   now += 500;
   p.trialEnded('a<->b', false);
-  p.print(() => printed.push('[3/8] precopy idle 20ms a-to-b #1: downtime 300 ms'));
+  p.print(() => {
+    printed.push('FINISHED');
+    s.write('[3/8] precopy idle 20ms a-to-b #1: downtime 300 ms\n');
+  });
   p.trialStarted('a<->b', trials[1]!);
   p.phase('a<->b', { phase: 'post-copy pull', job: { remainingBytes: 100 * MiB, iteration: 2, bytesPerSecond: 50 * MiB } });
+  p.print(() => s.write('12:00:00.000 WARN  something\n'));
+  p.pairDone('a<->b');
   p.stop();
   return { printed };
 }
@@ -58,7 +63,16 @@ test('on a terminal: one line redrawn in place with sweep k/n, ETA, phase, elaps
   assert.ok(frames.includes('[2/8 25%] precopy idle 20ms a-to-b #1 · delay 0.0s (trial 0.0s)'), frames.join('\n'));
   assert.ok(frames.includes('[2/8 25%] precopy idle 20ms a-to-b #1 · migrating 1.5s (trial 3.5s) · 412 MiB left, iteration 3, 98.2 MiB/s'), frames.join('\n'));
   assert.ok(frames.some((l) => /^\[3\/8 37%, ETA 1m20s\] precopy idle 20ms b-to-a #1 · post-copy pull 0\.0s \(trial 0\.0s\) · 100 MiB left/.test(l)), frames.join('\n'));
-  assert.ok(!frames.some((l) => /\n/.test(l)));
+  // a line that stays (the finished trial, a warning) comes after the frame was erased, and a frame follows it
+  for (const line of ['[3/8] precopy idle 20ms a-to-b #1: downtime 300 ms', '12:00:00.000 WARN  something']) {
+    const at = s.text.indexOf(line);
+    const before = s.text.slice(0, at);
+    assert.ok(before.lastIndexOf(`${ESC}[2K`) > before.lastIndexOf('(trial '), `${line}: the frame before it was erased`);
+  }
+  assert.ok(s.text.indexOf('b-to-a #1 ·') > s.text.indexOf('downtime 300 ms'), 'the next trial is drawn below the finished one');
+  // the pair done: its line erased, nothing drawn after
+  const tail = s.text.slice(s.text.indexOf('WARN  something'));
+  assert.ok(tail.includes('b-to-a #1 ·') && !tail.slice(tail.lastIndexOf(`${ESC}[2K`)).includes('·'), JSON.stringify(tail.slice(-200)));
 });
 
 test('off a terminal: a plain line per phase, the job at most every 10 s; --quiet: nothing', () => {
@@ -72,11 +86,13 @@ test('off a terminal: a plain line per phase, the job at most every 10 s; --quie
     '[2/8 25%] precopy idle 20ms a-to-b #1: migrating (12 MiB left, iteration 5, 99.0 MiB/s)',
     '[2/8 25%] precopy idle 20ms a-to-b #1: reading statistics',
     '[3/8 37%, ETA 1m20s] precopy idle 20ms a-to-b #1: settling',
+    '[3/8] precopy idle 20ms a-to-b #1: downtime 300 ms',
     '[3/8 37%, ETA 1m20s] precopy idle 20ms b-to-a #1: checking hosts',
     '[3/8 37%, ETA 1m20s] precopy idle 20ms b-to-a #1: post-copy pull',
+    '12:00:00.000 WARN  something',
   ]);
   const q = stream(true);
   const { printed } = drive(q, true);
-  assert.equal(q.text, '');
+  assert.equal(q.text, '[3/8] precopy idle 20ms a-to-b #1: downtime 300 ms\n12:00:00.000 WARN  something\n', 'only what is printed through it');
   assert.equal(printed.length, 1, 'the finished trial still prints (stdout decides --quiet on its own)');
 });

@@ -80,9 +80,9 @@ test('report.html is one self-contained file: every chart is an SVG with data, n
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     assert.doesNotMatch(html, /<script|<link|\bsrc=|url\((?!#)/i, 'no scripts, stylesheets or fetched resources');
     // each chart's Vega-Lite spec beside the report, one per figure
-    const specs = readdirSync(join(dir, 'charts')).filter((f) => f.endsWith('.vl.json'));
+    const specs = readdirSync(join(dir, 'charts', 'report')).filter((f) => f.endsWith('.vl.json'));
     assert.equal(specs.length, (html.match(/<figure class="chart"/g) ?? []).length - (html.match(/class="no-data"/g) ?? []).length);
-    assert.match(JSON.parse(readFileSync(join(dir, 'charts', 'downtime.vl.json'), 'utf8')).$schema, /vega-lite\/v6/);
+    assert.match(JSON.parse(readFileSync(join(dir, 'charts', 'report', 'downtime.vl.json'), 'utf8')).$schema, /vega-lite\/v6/);
     const charts = [...html.matchAll(/<svg[\s\S]*?<\/svg>/g)].map((m) => m[0]);
     const drawn = charts.filter((c) => !/class="no-data"/.test(c));
     assert.ok(drawn.length >= 6, `${drawn.length} charts with data`);

@@ -56,7 +56,7 @@ test('migbench trend: the table, trend.html with the regression first, exit 3 wi
     const html = join(dir, 'trend.html');
     const r = await migbench(['trend', ...folders, '--out', html, '--fail-on-regression']);
     assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stdout, /^precopy w100 20ms\s+downtime_ms\s+6\s+\d+ ms ± \d+ \(n=\d+\)\s+\d+ ms ± \d+ \(n=4\)\s+\+\d+\.\d %\s+\S+\s+REGRESSION$/m);
+    assert.match(r.stdout, /^precopy w100 20ms\s+downtime_ms\s+6\s+\d+ ms ± \d+ \(n=5 sweeps\)\s+\d+ ms ± \d+ \(n=4\)\s+\+\d+\.\d %\s+\S+\s+REGRESSION$/m);
     assert.match(r.stdout, /1 regression\(s\) in the newest sweep/);
     const page = readFileSync(html, 'utf8');
     assert.match(page, /<figure class="chart" id="chart-trend-0" data-chart="trend-0"><h3>precopy w100 20ms: downtime_ms — regression<\/h3>/);
@@ -65,7 +65,7 @@ test('migbench trend: the table, trend.html with the regression first, exit 3 wi
     assert.match(figures[0]!, /fill="#c0392b"/);
     assert.equal(figures.filter((f) => f.includes('#c0392b')).length, 1);
     assert.equal((page.match(/<figure /g) ?? []).length, 72);
-    const plain = await migbench(['trend', ...folders.slice(0, 5), '--out', html, '--quiet']);
+    const plain = await migbench(['trend', ...folders.slice(0, 5), '--out', html, '--quiet', '--fail-on-regression']);
     assert.equal(plain.code, 0, plain.stderr);
     assert.equal(plain.stdout, '');
     const one = await migbench(['trend', folders[0]!, '--out', html]);

@@ -1,9 +1,9 @@
 // The report's charts are Vega-Lite specs: each figure holds its spec until renderCharts() turns it into SVG with
 // vega in Node (no browser), so report.html stays one offline file, and the specs are written beside it
-// (charts/ID.vl.json) for the Vega editor or a notebook.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { parse, View } from 'vega';
+// (charts/PAGE/ID.vl.json) for the Vega editor or a notebook.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { logger, parse, View, Warn } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
 export function esc(s: string): string {
@@ -31,7 +31,7 @@ export interface ChartMeta {
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const TAG = 'application/vnd.vegalite+json';
 
-/** The figure: title, the chart (its spec until rendered), caption. `id` names it: #chart-ID, charts/ID.vl.json. */
+/** The figure: title, the chart (its spec until rendered), caption. `id` names it: #chart-ID, charts/PAGE/ID.vl.json. */
 export function figure(id: string, title: string, caption: string, spec: Spec, meta: ChartMeta = {}): string {
   const full = { $schema: SCHEMA, config: CONFIG, ...spec, ...(meta.hatch ? { usermeta: { hatch: meta.hatch } } : {}) };
   // inside <script>, only "</" could end the element early
@@ -51,21 +51,26 @@ export interface RenderedChart {
 
 const PLACEHOLDER = new RegExp(`<script type="${TAG.replace(/[+.]/g, '\\$&')}" data-chart="([^"]*)">([\\s\\S]*?)</script>`, 'g');
 
-/** Every figure's spec in `html` rendered to inline SVG; the specs, for charts/*.vl.json. */
-export async function renderCharts(html: string): Promise<{ html: string; charts: RenderedChart[] }> {
+/**
+ * Every figure's spec in `html` rendered to inline SVG; the specs, for charts/PAGE/*.vl.json; and what vega and
+ * Vega-Lite warned of, returned rather than printed (the command says them; the tests check there is none).
+ */
+export async function renderCharts(html: string): Promise<{ html: string; charts: RenderedChart[]; warnings: string[] }> {
   const charts: RenderedChart[] = [];
   const svgs: string[] = [];
+  const warnings: string[] = [];
+  const log = logger(Warn, undefined, (_method, _level, args) => warnings.push(args.map(String).join(' ')));
   for (const m of html.matchAll(PLACEHOLDER)) {
     const spec = JSON.parse(m[2]!) as Spec;
     charts.push({ id: m[1]!, spec });
-    svgs.push(await toSvg(spec));
+    svgs.push(await toSvg(spec, log));
   }
   let i = 0;
-  return { html: html.replace(PLACEHOLDER, () => svgs[i++]!), charts };
+  return { html: html.replace(PLACEHOLDER, () => svgs[i++]!), charts, warnings };
 }
 
-async function toSvg(spec: Spec): Promise<string> {
-  const view = new View(parse(compile(spec as unknown as TopLevelSpec).spec), { renderer: 'none' });
+async function toSvg(spec: Spec, log: ReturnType<typeof logger>): Promise<string> {
+  const view = new View(parse(compile(spec as unknown as TopLevelSpec, { logger: log }).spec), { renderer: 'none', logger: log });
   try {
     const svg = (await view.toSVG()).replace(/^<svg /, '<svg role="img" ');
     const hatch = (spec.usermeta as ChartMeta | undefined)?.hatch;
@@ -80,12 +85,17 @@ function hatchPattern(id: string): string {
   return `<defs><pattern id="${esc(id)}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2"/></pattern></defs>`;
 }
 
-/** Writes `html` to `file` with its charts rendered, and each chart's spec to charts/ID.vl.json beside it. */
-export async function writeHtmlWithCharts(file: string, html: string): Promise<void> {
-  const { html: page, charts } = await renderCharts(html);
+/**
+ * Writes `html` to `file` with its charts rendered, and each chart's spec to charts/PAGE/ID.vl.json beside it (PAGE:
+ * the file's name without .html, so that report.html and each compare-….html keep their own). Returns the warnings.
+ */
+export async function writeHtmlWithCharts(file: string, html: string): Promise<string[]> {
+  const { html: page, charts, warnings } = await renderCharts(html);
   writeFileSync(file, page);
-  if (charts.length === 0) return;
-  const dir = join(dirname(file), 'charts');
+  const dir = join(dirname(file), 'charts', basename(file).replace(/\.html?$/, ''));
+  rmSync(dir, { recursive: true, force: true });
+  if (charts.length === 0) return warnings;
   mkdirSync(dir, { recursive: true });
   for (const c of charts) writeFileSync(join(dir, `${c.id}.vl.json`), `${JSON.stringify(c.spec, null, 1)}\n`);
+  return warnings;
 }
