@@ -1,10 +1,9 @@
 // `migbench metrics DIR… [--out FILE.prom] [--sla RULES]`: results folders as a Prometheus textfile.
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { errorMessage, InputError } from '../errors.js';
 import { mergeSweeps, prometheusText, sweepDurationS, type SweepMetrics } from '../export/prometheus.js';
 import { folderRows } from '../results/read-trials.js';
-import { metaPath, readMeta } from '../results/sweep-meta.js';
+import { metaIfAny, sweepIdOf } from '../results/sweep-meta.js';
 import { checkSla, parseSla } from '../sla/sla.js';
 
 export function metricsCommand(dirs: readonly string[], opts: { out?: string; sla?: string }): number {
@@ -12,10 +11,9 @@ export function metricsCommand(dirs: readonly string[], opts: { out?: string; sl
   const folders = dirs.map((dir) => {
     const rows = folderRows(dir);
     // a folder `report A B --out M` merged has no sweep.json: its rows name their sweeps
-    const meta = existsSync(metaPath(dir)) ? readMeta(dir) : undefined;
+    const meta = metaIfAny(dir);
     const start = meta ? Date.parse(meta.startedAt) : Number.NaN;
-    const sweepId = meta?.sweepId ?? [...new Set(rows.map((r) => r.sweep_id).filter(Boolean))].join('+');
-    return { sweepId: sweepId || basename(dir), rows, startS: Number.isFinite(start) ? start / 1000 : undefined, durationS: meta ? sweepDurationS(meta.startedAt, rows) : undefined, sla: [] };
+    return { sweepId: sweepIdOf(dir, rows, meta), rows, startS: Number.isFinite(start) ? start / 1000 : undefined, durationS: meta ? sweepDurationS(meta.startedAt, rows) : undefined, sla: [] };
   });
   // SLA over each sweep's rows together (shards of one sweep are one sweep)
   const sweeps: SweepMetrics[] = mergeSweeps(folders).map((s) => ({ ...s, sla: rules.length ? checkSla(s.rows, rules) : [] }));

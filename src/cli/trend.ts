@@ -1,11 +1,10 @@
 // `migbench trend DIR… [--out FILE.html] [--fail-on-regression]`: each cell's metrics across sweeps in time order,
 // the newest sweep tested against the ones before it; a table on stdout and trend.html.
-import { existsSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { errorMessage, EXIT, InputError } from '../errors.js';
 import { groupBy } from '../results/cells.js';
 import { folderRows } from '../results/read-trials.js';
-import { metaPath, readMeta } from '../results/sweep-meta.js';
+import { metaIfAny, sweepIdOf } from '../results/sweep-meta.js';
 import { writeHtmlWithCharts } from '../report/charts/chart.js';
 import { chartWarnings } from './report.js';
 import { trendHtml, trends, trendTable, type TrendSweep } from '../report/trend.js';
@@ -14,12 +13,11 @@ export async function trendCommand(dirs: readonly string[], opts: { out?: string
   // a folder named twice (overlapping globs) counts once
   const folders = [...new Set(dirs.map((d) => resolve(d)))].map((dir): TrendSweep => {
     const rows = folderRows(dir);
-    const meta = existsSync(metaPath(dir)) ? readMeta(dir) : undefined;
+    const meta = metaIfAny(dir);
     // an imported or merged folder has no sweep.json: its rows name the sweep and when its trials started
     const started = meta ? Date.parse(meta.startedAt) : Math.min(...rows.map((r) => Date.parse(r.started_at ?? '')).filter(Number.isFinite));
     if (!Number.isFinite(started)) throw new InputError(`${dir}: cannot tell when its sweep ran (no sweep.json, no started_at in trials.csv)`, 'give folders that migbench run wrote');
-    const sweepId = meta?.sweepId ?? ([...new Set(rows.map((r) => r.sweep_id).filter(Boolean))].join('+') || basename(resolve(dir)));
-    return { sweepId, startedAt: started, rows };
+    return { sweepId: sweepIdOf(dir, rows, meta), startedAt: started, rows };
   });
   // the shards of one sweep are one point of the trend
   const sweeps = [...groupBy(folders, (f) => f.sweepId).values()].map((g) => ({ sweepId: g[0]!.sweepId, startedAt: Math.min(...g.map((f) => f.startedAt)), rows: g.flatMap((f) => f.rows) }));

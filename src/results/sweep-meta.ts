@@ -1,7 +1,8 @@
 // sweep.json: what a results folder holds, so that `run --resume` and reports can find the rest.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import type { TrialRow } from './read-trials.js';
 
 export interface SweepMeta {
   readonly sweepId: string;
@@ -28,6 +29,16 @@ export function readMeta(dir: string): SweepMeta {
   } catch {
     throw new InputError(`${dir} is not a migbench results folder (no readable sweep.json)`, `give the folder a sweep wrote, e.g. results/<sweep-id>`);
   }
+}
+
+/** sweep.json of a folder that may have none (imported, or merged by `report A B --out M`). */
+export function metaIfAny(dir: string): SweepMeta | undefined {
+  return existsSync(metaPath(dir)) ? readMeta(dir) : undefined;
+}
+
+/** The folder's sweep: sweep.json's id, else the sweep ids its rows name (a merged folder: "a+b"), else its name. */
+export function sweepIdOf(dir: string, rows: readonly TrialRow[], meta: SweepMeta | undefined): string {
+  return meta?.sweepId || [...new Set(rows.map((r) => r.sweep_id).filter(Boolean))].join('+') || basename(resolve(dir));
 }
 
 export function writeMeta(dir: string, meta: SweepMeta): void {
